@@ -1,0 +1,95 @@
+package dev.forkguard.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.module.Configuration;
+import java.lang.module.ModuleFinder;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * Loads the agent's JNA as the named module {@code com.sun.jna} in a module layer of its own.
+ *
+ * <p>Why (DESIGN fact 10): on JDK 24+ JNA's {@code System.load} makes the JVM print restricted-method
+ * warnings. The {@code Enable-Native-Access} manifest attribute is ignored for agent jars, and
+ * {@code --enable-native-access} is the user's flag, not ours. Native access can be granted to one
+ * named module, though: open {@code java.lang} to the agent with {@link Instrumentation#redefineModule}
+ * and call {@code Module.implAddEnableNativeAccess()} on the JNA module alone. The application's own
+ * modules and its own JNA gain nothing. JNA cannot be relocated (its native library names
+ * {@code com/sun/jna}), so a separate layer is also what keeps it apart from the application's JNA.
+ */
+final class JnaModuleLayer {
+
+    private static final String JNA_MODULE = "com.sun.jna";
+    private static final String JNA_ENTRY = "inst/jna.jar";
+
+    private static volatile String nativeAccessProblem;
+
+    private JnaModuleLayer() {}
+
+    /** Extracts the bundled JNA jar to a private directory and defines the layer; returns its loader. */
+    static ClassLoader load(JarFile agentJar, Instrumentation inst) throws IOException {
+        // inst is null for the CLI, which never calls native code.
+        Path jnaJar = extract(agentJar);
+        ModuleLayer boot = ModuleLayer.boot();
+        Configuration configuration =
+                boot.configuration().resolve(ModuleFinder.of(jnaJar), ModuleFinder.of(), Set.of(JNA_MODULE));
+        ModuleLayer layer = boot.defineModulesWithOneLoader(configuration, ClassLoader.getPlatformClassLoader());
+        Module jna = layer.findModule(JNA_MODULE).orElseThrow(() -> new IOException("no module " + JNA_MODULE));
+        if (inst != null) {
+            enableNativeAccess(jna, inst);
+        }
+        return layer.findLoader(JNA_MODULE);
+    }
+
+    private static Path extract(JarFile agentJar) throws IOException {
+        JarEntry entry = agentJar.getJarEntry(JNA_ENTRY);
+        if (entry == null) {
+            throw new IOException("the agent jar has no " + JNA_ENTRY);
+        }
+        // ModuleFinder needs a real file. A 0700 directory keeps other users from swapping it.
+        Path dir = Files.createTempDirectory("forkguard-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path target = dir.resolve("jna.jar");
+        try (InputStream in = agentJar.getInputStream(entry)) {
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        target.toFile().deleteOnExit();
+        dir.toFile().deleteOnExit();
+        return target;
+    }
+
+    /** JDK 22+ only; earlier JDKs have neither the warning nor the method. */
+    private static void enableNativeAccess(Module jna, Instrumentation inst) {
+        if (Runtime.version().feature() < 22) {
+            return;
+        }
+        try {
+            Module javaBase = Object.class.getModule();
+            Module self = JnaModuleLayer.class.getModule();
+            inst.redefineModule(javaBase, Collections.<Module>emptySet(), Collections.<String, Set<Module>>emptyMap(),
+                    Map.of("java.lang", Set.of(self)), Collections.<Class<?>>emptySet(),
+                    Collections.<Class<?>, java.util.List<Class<?>>>emptyMap());
+            Method grant = Module.class.getDeclaredMethod("implAddEnableNativeAccess");
+            grant.setAccessible(true);
+            grant.invoke(jna);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // The JVM will print its own warning when JNA loads; the agent still works and says why.
+            nativeAccessProblem = e.toString();
+        }
+    }
+
+    /** Why native access could not be granted to the agent's JNA, or null when it was (or was not needed). */
+    static String nativeAccessProblem() {
+        return nativeAccessProblem;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.forkguard.agent.fork;
+
+import dev.forkguard.agent.snapshot.ForkSnapshot;
+import dev.forkguard.agent.snapshot.SnapshotRecorder;
+import dev.forkguard.probe.AtforkCallback;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The fork handlers registered in libc. {@code prepare} runs in the forking thread before the clone
+ * and only records raw facts; {@code parent} runs after it, in the parent only, and hands the
+ * snapshot on. Neither renders, logs nor writes: that would stretch the fork pause the application
+ * sees. There is deliberately no child handler (see {@link ForkState}).
+ *
+ * <p>Two threads may fork at once, and glibc may interleave their handlers, so each forking thread
+ * keeps its own snapshot until its parent handler runs.
+ */
+public final class ForkHandler {
+
+    private final SnapshotRecorder recorder;
+    private final Consumer<ForkSnapshot> sink;
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final ThreadLocal<ForkSnapshot> pending = new ThreadLocal<>();
+
+    /** Strong references for the life of the JVM: libc keeps only the function pointers. */
+    private final AtforkCallback prepare = new AtforkCallback() {
+        @Override
+        public void invoke() {
+            onPrepare();
+        }
+    };
+
+    private final AtforkCallback parent = new AtforkCallback() {
+        @Override
+        public void invoke() {
+            onParent();
+        }
+    };
+
+    /**
+     * @param recorder captures the snapshot inside the fork window
+     * @param sink receives each snapshot after the fork; must return at once (it queues)
+     */
+    public ForkHandler(SnapshotRecorder recorder, Consumer<ForkSnapshot> sink) {
+        this.recorder = recorder;
+        this.sink = sink;
+    }
+
+    public AtforkCallback prepareCallback() {
+        return prepare;
+    }
+
+    public AtforkCallback parentCallback() {
+        return parent;
+    }
+
+    void onPrepare() {
+        ForkState.forkStarting();
+        try {
+            pending.set(recorder.record(sequence.incrementAndGet()));
+        } catch (Throwable t) {
+            // A failed snapshot must never fail the fork; counted and reported later.
+            failures.incrementAndGet();
+            pending.remove();
+        }
+    }
+
+    void onParent() {
+        ForkState.forkDone();
+        try {
+            ForkSnapshot snapshot = pending.get();
+            pending.remove();
+            if (snapshot != null) {
+                sink.accept(snapshot);
+            }
+        } catch (Throwable t) {
+            failures.incrementAndGet();
+        }
+    }
+
+    /** Forks seen so far. */
+    public long forks() {
+        return sequence.get();
+    }
+
+    /** Snapshots that could not be taken or handed on. */
+    public long failures() {
+        return failures.get();
+    }
+}

@@ -1,0 +1,252 @@
+package dev.forkguard.agent.options;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every option of the agent, declared once, and the values in force. Sources, strongest first:
+ * agent arguments ({@code -javaagent:forkguard-agent.jar=key=value,key=value}), system properties
+ * ({@code -Dforkguard.key=value}), environment variables ({@code FORKGUARD_KEY=value}). A bad key or
+ * value never stops the agent: it becomes one line in {@link #problems()} and the default is used.
+ */
+public final class ForkguardOptions {
+
+    /** The JSON reports' directory; created 0700 when absent. */
+    public static final Option<Path> REPORT_DIR = new Option<>("reportDir", null, "(none: no JSON reports)",
+            "Directory for one JSON report per fork (files 0600; the directory is created 0700 when absent).",
+            ForkguardOptions::path);
+
+    public static final Option<Path> LOG = new Option<>("log", null, "(none: standard error)",
+            "File the agent's log goes to instead of standard error; its directory must exist.",
+            ForkguardOptions::path);
+
+    public static final Option<String> LOG_LEVEL = new Option<>("logLevel", "info", "info",
+            "Lowest level the agent logs: error, warn, info or debug.",
+            text -> oneOf(text, "error", "warn", "info", "debug"));
+
+    public static final Option<Integer> WATCHDOG = new Option<>("watchdog", 5, "5",
+            "Seconds the parent watches each forked child before its verdict; 0 turns the watchdog off.",
+            text -> intIn(text, 0, 3600));
+
+    public static final Option<String> CHILD_POLICY = new Option<>("childPolicy", "report", "report",
+            "What a forked child does when it is about to block on a lock held by a vanished thread: "
+                    + "report (log and block), throw (an error instead of the hang) or exit.",
+            text -> oneOf(text, "report", "throw", "exit"));
+
+    public static final Option<Integer> CHILD_EXIT_CODE = new Option<>("childExitCode", 70, "70",
+            "Exit code of a child stopped by childPolicy=exit.", text -> intIn(text, 1, 255));
+
+    public static final Option<Integer> STACK_DEPTH = new Option<>("stackDepth", 32, "32",
+            "Frames kept per thread at fork time; deeper stacks cost more inside the fork pause.",
+            text -> intIn(text, 1, 1024));
+
+    public static final Option<Integer> MAX_TRACKED = new Option<>("maxTracked", 1_000_000, "1000000",
+            "Most locks, threads and executors tracked at once; past it new ones go untracked (counted).",
+            text -> intIn(text, 1_000, 100_000_000));
+
+    /** All options, in the order the docs list them. */
+    public static final List<Option<?>> ALL = List.of(
+            REPORT_DIR, LOG, LOG_LEVEL, WATCHDOG, CHILD_POLICY, CHILD_EXIT_CODE, STACK_DEPTH, MAX_TRACKED);
+
+    private final Map<Option<?>, Object> values;
+    private final List<String> problems;
+
+    private ForkguardOptions(Map<Option<?>, Object> values, List<String> problems) {
+        this.values = values;
+        this.problems = problems;
+    }
+
+    /** The defaults alone. */
+    public static ForkguardOptions defaults() {
+        return resolve(null, Collections.<String, String>emptyMap(), Collections.<String, String>emptyMap());
+    }
+
+    /**
+     * @param agentArgs the text after {@code =} in {@code -javaagent:}, or null
+     * @param properties system properties (only {@code forkguard.*} are read)
+     * @param environment environment variables (only {@code FORKGUARD_*} are read)
+     */
+    public static ForkguardOptions resolve(String agentArgs, Map<?, ?> properties, Map<String, String> environment) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Source> raw = new LinkedHashMap<>();
+        readEnvironment(environment, raw, problems);
+        readProperties(properties, raw, problems);
+        readAgentArgs(agentArgs, raw, problems);
+        Map<Option<?>, Object> values = new LinkedHashMap<>();
+        for (Option<?> option : ALL) {
+            Source source = raw.get(option.name());
+            Object value = option.defaultValue();
+            if (source != null) {
+                try {
+                    value = option.parse(source.text.trim());
+                } catch (IllegalArgumentException e) {
+                    problems.add("forkguard: option " + option.name() + "='" + source.text + "' (" + source.origin
+                            + ") is invalid: " + e.getMessage() + "; using the default " + option.defaultText());
+                }
+            }
+            values.put(option, value);
+        }
+        return new ForkguardOptions(values, Collections.unmodifiableList(problems));
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(Option<T> option) {
+        return (T) values.get(option);
+    }
+
+    /** One line a problem, each naming the option and quoting the value. */
+    public List<String> problems() {
+        return problems;
+    }
+
+    /** The same options with {@code option} replaced, for code that turns a feature off after a check. */
+    public <T> ForkguardOptions with(Option<T> option, T value) {
+        Map<Option<?>, Object> copy = new LinkedHashMap<>(values);
+        copy.put(option, value);
+        return new ForkguardOptions(copy, problems);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<Option<?>, Object> e : values.entrySet()) {
+            if (b.length() > 0) {
+                b.append(',');
+            }
+            b.append(e.getKey().name()).append('=').append(e.getValue());
+        }
+        return b.toString();
+    }
+
+    private static final class Source {
+        final String text;
+        final String origin;
+
+        Source(String text, String origin) {
+            this.text = text;
+            this.origin = origin;
+        }
+    }
+
+    private static void readAgentArgs(String agentArgs, Map<String, Source> raw, List<String> problems) {
+        if (agentArgs == null || agentArgs.isBlank()) {
+            return;
+        }
+        for (String pair : agentArgs.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                problems.add("forkguard: agent argument '" + pair + "' is not key=value; ignored");
+                continue;
+            }
+            String key = pair.substring(0, eq).trim();
+            accept(key, pair.substring(eq + 1), "agent argument", raw, problems);
+        }
+    }
+
+    private static void readProperties(Map<?, ?> properties, Map<String, Source> raw, List<String> problems) {
+        for (Map.Entry<?, ?> e : properties.entrySet()) {
+            String key = String.valueOf(e.getKey());
+            if (key.startsWith("forkguard.")) {
+                accept(key.substring("forkguard.".length()), String.valueOf(e.getValue()),
+                        "system property -D" + key, raw, problems);
+            }
+        }
+    }
+
+    private static void readEnvironment(Map<String, String> environment, Map<String, Source> raw, List<String> problems) {
+        for (Map.Entry<String, String> e : environment.entrySet()) {
+            if (!e.getKey().startsWith("FORKGUARD_")) {
+                continue;
+            }
+            Option<?> option = byEnvironmentVariable(e.getKey());
+            if (option == null) {
+                problems.add("forkguard: unknown environment variable " + e.getKey() + "; known options: "
+                        + knownNames() + "; ignored");
+            } else {
+                raw.put(option.name(), new Source(e.getValue(), "environment variable " + e.getKey()));
+            }
+        }
+    }
+
+    private static void accept(String key, String text, String origin, Map<String, Source> raw, List<String> problems) {
+        Option<?> option = byName(key);
+        if (option == null) {
+            problems.add("forkguard: unknown option '" + key + "' (" + origin + "); known options: " + knownNames()
+                    + "; ignored");
+        } else {
+            raw.put(option.name(), new Source(text, origin));
+        }
+    }
+
+    static Option<?> byName(String name) {
+        for (Option<?> option : ALL) {
+            if (option.name().equals(name)) {
+                return option;
+            }
+        }
+        return null;
+    }
+
+    private static Option<?> byEnvironmentVariable(String variable) {
+        for (Option<?> option : ALL) {
+            if (option.environmentVariable().equals(variable)) {
+                return option;
+            }
+        }
+        return null;
+    }
+
+    private static String knownNames() {
+        StringBuilder b = new StringBuilder();
+        for (Option<?> option : ALL) {
+            if (b.length() > 0) {
+                b.append(", ");
+            }
+            b.append(option.name());
+        }
+        return b.toString();
+    }
+
+    private static Path path(String text) {
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("a path is required");
+        }
+        try {
+            return Paths.get(text).toAbsolutePath().normalize();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a valid path");
+        }
+    }
+
+    private static String oneOf(String text, String... allowed) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        for (String a : allowed) {
+            if (a.equals(lower)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("must be one of " + String.join(", ", allowed));
+    }
+
+    private static int intIn(String text, int min, int max) {
+        int value;
+        try {
+            value = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("must be a whole number from " + min + " to " + max);
+        }
+        if (value < min || value > max) {
+            throw new IllegalArgumentException("must be a whole number from " + min + " to " + max);
+        }
+        return value;
+    }
+}

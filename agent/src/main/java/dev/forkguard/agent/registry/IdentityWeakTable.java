@@ -1,0 +1,205 @@
+package dev.forkguard.agent.registry;
+
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A bounded, striped map from objects, held weakly and compared by identity, to values.
+ *
+ * <p>Why not {@code WeakHashMap}: the fork-time snapshot only knows a held lock by its identity hash
+ * (that is all {@code ThreadMXBean} gives), so entries must also be found by hash alone; and keys
+ * are compared by identity, whatever {@code equals} the key's class defines. A full table drops new
+ * entries and counts them rather than grow without bound.
+ */
+public final class IdentityWeakTable<V> {
+
+    private static final int STRIPES = 16;
+
+    /** Receives the live entries of {@link #forEach}. */
+    public interface Visitor<V> {
+        void visit(Object key, V value);
+    }
+
+    private final Stripe<V>[] stripes;
+    private final int maxPerStripe;
+    private final LongAdder dropped = new LongAdder();
+
+    @SuppressWarnings("unchecked")
+    public IdentityWeakTable(int maxEntries) {
+        this.maxPerStripe = Math.max(1, maxEntries / STRIPES);
+        this.stripes = (Stripe<V>[]) new Stripe<?>[STRIPES];
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new Stripe<>();
+        }
+    }
+
+    /** Adds or replaces the value for {@code key}; false when the table is full and it was dropped. */
+    public boolean put(Object key, V value) {
+        int hash = System.identityHashCode(key);
+        Stripe<V> s = stripeOf(hash);
+        synchronized (s) {
+            s.expunge();
+            Entry<V> e = s.find(key, hash);
+            if (e != null) {
+                e.value = value;
+                return true;
+            }
+            if (s.size >= maxPerStripe) {
+                dropped.increment();
+                return false;
+            }
+            s.add(new Entry<>(key, hash, value, s.queue));
+            return true;
+        }
+    }
+
+    /** The value for {@code key}, or null. */
+    public V get(Object key) {
+        int hash = System.identityHashCode(key);
+        Stripe<V> s = stripeOf(hash);
+        synchronized (s) {
+            Entry<V> e = s.find(key, hash);
+            return e == null ? null : e.value;
+        }
+    }
+
+    /** Adds to {@code out} the values of live keys whose identity hash is {@code hash}. */
+    public void findByIdentityHash(int hash, List<V> out) {
+        Stripe<V> s = stripeOf(hash);
+        synchronized (s) {
+            for (Entry<V> e = s.table[s.indexOf(hash)]; e != null; e = e.next) {
+                if (e.hash == hash && e.get() != null) {
+                    out.add(e.value);
+                }
+            }
+        }
+    }
+
+    /** Visits every live entry; the visitor runs under a stripe's lock and must be quick. */
+    public void forEach(Visitor<V> visitor) {
+        for (Stripe<V> s : stripes) {
+            synchronized (s) {
+                for (Entry<V> head : s.table) {
+                    for (Entry<V> e = head; e != null; e = e.next) {
+                        Object key = e.get();
+                        if (key != null) {
+                            visitor.visit(key, e.value);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Live entries, after dropping those whose keys were collected. */
+    public int size() {
+        int n = 0;
+        for (Stripe<V> s : stripes) {
+            synchronized (s) {
+                s.expunge();
+                n += s.size;
+            }
+        }
+        return n;
+    }
+
+    /** Entries refused because the table was full. */
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    private Stripe<V> stripeOf(int hash) {
+        return stripes[(hash ^ (hash >>> 16)) & (STRIPES - 1)];
+    }
+
+    private static final class Entry<V> extends WeakReference<Object> {
+        final int hash;
+        V value;
+        Entry<V> next;
+
+        Entry(Object key, int hash, V value, ReferenceQueue<Object> queue) {
+            super(key, queue);
+            this.hash = hash;
+            this.value = value;
+        }
+    }
+
+    private static final class Stripe<V> {
+        final ReferenceQueue<Object> queue = new ReferenceQueue<>();
+        Entry<V>[] table = newTable(16);
+        int size;
+
+        @SuppressWarnings("unchecked")
+        private static <V> Entry<V>[] newTable(int length) {
+            return (Entry<V>[]) new Entry<?>[length];
+        }
+
+        int indexOf(int hash) {
+            // The low bits chose the stripe; mix so the bucket does not depend on them alone.
+            int h = hash * 0x9E3779B9;
+            return (h ^ (h >>> 15)) & (table.length - 1);
+        }
+
+        Entry<V> find(Object key, int hash) {
+            for (Entry<V> e = table[indexOf(hash)]; e != null; e = e.next) {
+                if (e.hash == hash && e.get() == key) {
+                    return e;
+                }
+            }
+            return null;
+        }
+
+        void add(Entry<V> e) {
+            if (size >= table.length - (table.length >>> 2)) {
+                resize();
+            }
+            int i = indexOf(e.hash);
+            e.next = table[i];
+            table[i] = e;
+            size++;
+        }
+
+        @SuppressWarnings("unchecked")
+        void expunge() {
+            Reference<?> ref;
+            while ((ref = queue.poll()) != null) {
+                remove((Entry<V>) ref);
+            }
+        }
+
+        private void remove(Entry<V> dead) {
+            int i = indexOf(dead.hash);
+            Entry<V> prev = null;
+            for (Entry<V> e = table[i]; e != null; prev = e, e = e.next) {
+                if (e == dead) {
+                    if (prev == null) {
+                        table[i] = e.next;
+                    } else {
+                        prev.next = e.next;
+                    }
+                    e.value = null;
+                    size--;
+                    return;
+                }
+            }
+        }
+
+        private void resize() {
+            Entry<V>[] old = table;
+            table = newTable(old.length * 2);
+            for (Entry<V> head : old) {
+                Entry<V> e = head;
+                while (e != null) {
+                    Entry<V> next = e.next;
+                    int i = indexOf(e.hash);
+                    e.next = table[i];
+                    table[i] = e;
+                    e = next;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.forkguard.agent.registry;
+
+/** What the agent knows of one tracked lock: its type, identity and creation site. */
+public final class LockRecord {
+
+    private final String type;
+    private final int identityHash;
+    private final CreationSite site;
+
+    public LockRecord(String type, int identityHash, CreationSite site) {
+        this.type = type;
+        this.identityHash = identityHash;
+        this.site = site;
+    }
+
+    /** The lock's class, e.g. {@code java.util.concurrent.locks.ReentrantLock}. */
+    public String type() {
+        return type;
+    }
+
+    /** The lock's own identity hash (not its synchronizer's), as {@code jstack} would print it. */
+    public int identityHash() {
+        return identityHash;
+    }
+
+    public CreationSite site() {
+        return site;
+    }
+
+    /** {@code java.util.concurrent.locks.ReentrantLock@1b6d3586}. */
+    public String identity() {
+        return type + "@" + Integer.toHexString(identityHash);
+    }
+}

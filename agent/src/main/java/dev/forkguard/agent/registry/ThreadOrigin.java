@@ -1,0 +1,42 @@
+package dev.forkguard.agent.registry;
+
+/**
+ * Where a thread came from: who started it and from where, and the executor it works for. The two
+ * halves arrive separately (an executor creates its worker before starting it), hence the setters.
+ */
+public final class ThreadOrigin {
+
+    private volatile String starterName;
+    private volatile long starterId = -1;
+    private volatile CreationSite startSite;
+    private volatile ExecutorRecord executor;
+
+    void started(String starterName, long starterId, CreationSite startSite) {
+        this.starterName = starterName;
+        this.starterId = starterId;
+        this.startSite = startSite;
+    }
+
+    void workerOf(ExecutorRecord executor) {
+        this.executor = executor;
+    }
+
+    /** Name of the thread that called {@code start()}, or null if the start was not seen. */
+    public String starterName() {
+        return starterName;
+    }
+
+    public long starterId() {
+        return starterId;
+    }
+
+    /** Where {@code start()} was called, or null if not seen. */
+    public CreationSite startSite() {
+        return startSite;
+    }
+
+    /** The executor this thread works for, or null. */
+    public ExecutorRecord executor() {
+        return executor;
+    }
+}

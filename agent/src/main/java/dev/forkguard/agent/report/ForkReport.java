@@ -1,0 +1,69 @@
+package dev.forkguard.agent.report;
+
+import java.util.List;
+
+/**
+ * One fork, as reported: what the child keeps, what it loses, and the verdict. It is the JSON
+ * report's schema ({@code docs/REPORT.md}, {@link #SCHEMA}) and what every renderer reads, so a
+ * saved report renders exactly as the live one did.
+ */
+public record ForkReport(
+        String schema,
+        String forkguardVersion,
+        long sequence,
+        String time,
+        int parentPid,
+        Integer childPid,
+        String javaVersion,
+        String severity,
+        String headline,
+        String verdict,
+        long snapshotMicros,
+        ThreadEntry forkingThread,
+        List<ThreadEntry> vanishingThreads,
+        List<OsThreadEntry> osThreads,
+        List<LockEntry> orphanedLocks,
+        List<ClassInitEntry> classInitInProgress,
+        Tracking tracking) {
+
+    public static final String SCHEMA = "forkguard.fork-report/1";
+
+    /** A Java thread: identity, state, stack, and where it came from when the agent saw it start. */
+    public record ThreadEntry(
+            long id,
+            String name,
+            String state,
+            boolean daemon,
+            List<String> stack,
+            String startedBy,
+            String startedAt,
+            List<String> startStack,
+            ExecutorEntry executor,
+            boolean agentThread) {}
+
+    /** The executor a worker thread belongs to. */
+    public record ExecutorEntry(String identity, String createdAt) {}
+
+    /** An OS thread the JVM does not list as a Java thread; kind is JVM_INTERNAL or NATIVE. */
+    public record OsThreadEntry(int tid, String name, String state, String kind) {}
+
+    /**
+     * A lock held at fork time by a thread that does not exist in the child. kind is SYNCHRONIZER
+     * (a java.util.concurrent lock) or MONITOR ({@code synchronized}).
+     */
+    public record LockEntry(
+            String kind,
+            String type,
+            String identity,
+            long holderId,
+            String holderName,
+            String lockedAt,
+            String createdAt,
+            List<String> creationStack) {}
+
+    /** A class whose static initialiser was running in a vanishing thread. */
+    public record ClassInitEntry(String className, long threadId, String threadName) {}
+
+    /** How much the registries held, and what they had to drop. */
+    public record Tracking(int locks, int threads, long dropped) {}
+}

@@ -1,0 +1,80 @@
+package dev.forkguard.agent.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import org.slf4j.Logger;
+
+/**
+ * Writes one JSON file per fork ({@code forkguard-<pid>-<sequence>.json}) into the report directory.
+ * Files are created 0600 with {@code O_CREAT|O_EXCL|O_NOFOLLOW} under a temporary name, then published
+ * with a hard link, which fails rather than replace anything already at the final name: readers never
+ * see half a file, and a planted symlink or file is never written through or overwritten.
+ */
+public final class JsonReporter implements Reporter {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path dir;
+    private final Logger log;
+
+    public JsonReporter(Path dir, Logger log) {
+        this.dir = dir;
+        this.log = log;
+    }
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    @Override
+    public void report(ForkReport report) {
+        String name = "forkguard-" + report.parentPid() + "-" + report.sequence() + ".json";
+        Path target = dir.resolve(name);
+        Path temp = dir.resolve("." + name + ".tmp");
+        try {
+            if (Files.isSymbolicLink(dir) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                log.warn("forkguard: report directory {} is no longer a plain directory; report {} not written", dir,
+                        name);
+                return;
+            }
+            try (SeekableByteChannel ch = Files.newByteChannel(temp,
+                    Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                            LinkOption.NOFOLLOW_LINKS),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    OutputStream out = Channels.newOutputStream(ch)) {
+                MAPPER.writeValue(out, report);
+            }
+            try {
+                Files.createLink(target, temp);
+            } catch (FileAlreadyExistsException e) {
+                log.warn("forkguard: {} already exists; not overwritten, report for fork #{} not written", target,
+                        report.sequence());
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("forkguard: could not write report {}: {}", target, e.toString());
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // Best effort: a leftover temp file holds nothing the report would not.
+            }
+        }
+    }
+
+    /** Reads a report back, for the CLI and tests. */
+    public static ForkReport read(Path file) throws IOException {
+        return MAPPER.readValue(file.toFile(), ForkReport.class);
+    }
+}

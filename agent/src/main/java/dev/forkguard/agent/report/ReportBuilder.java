@@ -1,0 +1,211 @@
+package dev.forkguard.agent.report;
+
+import dev.forkguard.agent.registry.CreationSite;
+import dev.forkguard.agent.registry.ExecutorRecord;
+import dev.forkguard.agent.registry.LockRecord;
+import dev.forkguard.agent.registry.ThreadOrigin;
+import dev.forkguard.agent.report.ForkReport.ClassInitEntry;
+import dev.forkguard.agent.report.ForkReport.ExecutorEntry;
+import dev.forkguard.agent.report.ForkReport.LockEntry;
+import dev.forkguard.agent.report.ForkReport.OsThreadEntry;
+import dev.forkguard.agent.report.ForkReport.ThreadEntry;
+import dev.forkguard.agent.snapshot.ForkSnapshot;
+import dev.forkguard.probe.proc.ProcTask;
+import java.lang.management.LockInfo;
+import java.lang.management.MonitorInfo;
+import java.lang.management.ThreadInfo;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Works out, from a raw snapshot, what the child loses: the threads that will not exist in it, the
+ * locks they hold (which stay locked for ever), the JVM's own threads, classes half-initialised,
+ * and a verdict in plain words. Runs on the reporter thread, never in the fork window.
+ */
+public final class ReportBuilder {
+
+    /** Comm names are cut to 15 characters by the kernel. */
+    private static final int COMM_LENGTH = 15;
+    private static final String JNA_CALLBACK = "com.sun.jna.CallbackReference";
+    private static final String WORKER_LOCK = "java.util.concurrent.ThreadPoolExecutor$Worker";
+
+    private final String version;
+
+    public ReportBuilder(String version) {
+        this.version = version;
+    }
+
+    public ForkReport build(ForkSnapshot s, Integer childPid, ForkReport.Tracking tracking) {
+        ThreadEntry forking = null;
+        List<ThreadEntry> vanishing = new ArrayList<>();
+        List<LockEntry> orphaned = new ArrayList<>();
+        List<ClassInitEntry> classInits = new ArrayList<>();
+        Map<String, Integer> javaNames = new HashMap<>();
+        for (ThreadInfo info : s.threads) {
+            if (info == null) {
+                continue;
+            }
+            countName(javaNames, osName(info.getThreadName()));
+            boolean isForking = info.getThreadId() == s.forkingThreadId;
+            ThreadEntry entry = threadEntry(info, s.origins.get(info.getThreadId()),
+                    s.agentThreadIds.contains(info.getThreadId()), isForking);
+            if (isForking) {
+                forking = entry;
+                continue;
+            }
+            vanishing.add(entry);
+            if (entry.agentThread()) {
+                continue;
+            }
+            addHeldLocks(info, s.heldLocks, orphaned);
+            for (StackTraceElement f : info.getStackTrace()) {
+                if ("<clinit>".equals(f.getMethodName())) {
+                    classInits.add(new ClassInitEntry(f.getClassName(), info.getThreadId(), info.getThreadName()));
+                }
+            }
+        }
+        List<OsThreadEntry> osThreads = osThreads(s, javaNames);
+        int javaVanishing = 0;
+        for (ThreadEntry t : vanishing) {
+            javaVanishing += t.agentThread() ? 0 : 1;
+        }
+        String severity = orphaned.isEmpty() && classInits.isEmpty() ? "INFO" : "WARN";
+        int jvmInternal = 0;
+        boolean vmThreadGone = false;
+        for (OsThreadEntry t : osThreads) {
+            if ("JVM_INTERNAL".equals(t.kind())) {
+                jvmInternal++;
+                vmThreadGone |= JvmThreadNames.isVmThread(t.name());
+            }
+        }
+        String forkingName = forking == null ? "tid " + s.forkingTid : '"' + forking.name() + '"';
+        String headline = "fork #" + s.sequence + " in pid " + s.pid + " by thread " + forkingName + " (tid "
+                + s.forkingTid + "), child pid " + (childPid == null ? "unknown" : String.valueOf(childPid))
+                + ": " + javaVanishing + " Java and " + (osThreads.size()) + " other threads vanish in the child, "
+                + orphaned.size() + (orphaned.size() == 1 ? " lock" : " locks") + " they hold stay"
+                + (orphaned.size() == 1 ? "s" : "") + " locked";
+        String verdict = verdict(forkingName, javaVanishing, jvmInternal, osThreads.size() - jvmInternal, orphaned,
+                classInits, vmThreadGone);
+        return new ForkReport(ForkReport.SCHEMA, version, s.sequence, Instant.ofEpochMilli(s.epochMillis).toString(),
+                s.pid, childPid, Runtime.version().toString(), severity, headline, verdict, s.recordNanos / 1000,
+                forking, vanishing, osThreads, orphaned, classInits, tracking);
+    }
+
+    private static ThreadEntry threadEntry(ThreadInfo info, ThreadOrigin origin, boolean agentThread,
+            boolean forking) {
+        String startedBy = null;
+        String startedAt = null;
+        List<String> startStack = List.of();
+        ExecutorEntry executor = null;
+        if (origin != null) {
+            startedBy = origin.starterName();
+            CreationSite site = origin.startSite();
+            if (site != null) {
+                startedAt = site.describe();
+                startStack = Frames.format(site.frames());
+            }
+            ExecutorRecord ex = origin.executor();
+            if (ex != null) {
+                executor = new ExecutorEntry(ex.identity(), ex.site().describe());
+            }
+        }
+        return new ThreadEntry(info.getThreadId(), info.getThreadName(), info.getThreadState().name(),
+                info.isDaemon(), Frames.format(forking ? withoutHandlerFrames(info.getStackTrace())
+                        : info.getStackTrace()), startedBy, startedAt, startStack, executor, agentThread);
+    }
+
+    /**
+     * The forking thread was inside the fork handler when its stack was taken: drop the snapshot's,
+     * the handler's and JNA's callback frames, so the stack starts at the call of {@code fork()}.
+     */
+    static StackTraceElement[] withoutHandlerFrames(StackTraceElement[] stack) {
+        for (int i = stack.length - 1; i >= 0; i--) {
+            if (stack[i].getClassName().startsWith(JNA_CALLBACK)) {
+                return Arrays.copyOfRange(stack, i + 1, stack.length);
+            }
+        }
+        return stack;
+    }
+
+    private static void addHeldLocks(ThreadInfo info, Map<Integer, LockRecord> records, List<LockEntry> out) {
+        for (LockInfo held : info.getLockedSynchronizers()) {
+            if (WORKER_LOCK.equals(held.getClassName())) {
+                continue; // a pool worker's lock on itself: nobody else ever waits for it
+            }
+            LockRecord r = records.get(held.getIdentityHashCode());
+            String type = r == null ? ownerTypeOf(held.getClassName()) : r.type();
+            String identity = r == null ? held.toString() : r.identity();
+            String createdAt = r == null ? null : r.site().describe();
+            List<String> creationStack = r == null ? List.of() : Frames.format(r.site().frames());
+            out.add(new LockEntry("SYNCHRONIZER", type, identity, info.getThreadId(), info.getThreadName(), null,
+                    createdAt, creationStack));
+        }
+        for (MonitorInfo m : info.getLockedMonitors()) {
+            out.add(new LockEntry("MONITOR", m.getClassName(), m.toString(), info.getThreadId(), info.getThreadName(),
+                    Frames.format(m.getLockedStackFrame()), null, List.of()));
+        }
+    }
+
+    /** {@code ReentrantLock$NonfairSync} is reported as the lock users know, {@code ReentrantLock}. */
+    private static String ownerTypeOf(String syncClass) {
+        int dollar = syncClass.indexOf('$');
+        return dollar < 0 ? syncClass : syncClass.substring(0, dollar);
+    }
+
+    private static List<OsThreadEntry> osThreads(ForkSnapshot s, Map<String, Integer> javaNames) {
+        List<OsThreadEntry> out = new ArrayList<>();
+        for (ProcTask task : s.osThreads) {
+            if (task.tid() == s.forkingTid) {
+                continue;
+            }
+            Integer left = javaNames.get(task.name());
+            if (left != null && left > 0) {
+                javaNames.put(task.name(), left - 1); // a Java thread, already listed with its stack
+                continue;
+            }
+            String kind = JvmThreadNames.isJvmInternal(task.name()) ? "JVM_INTERNAL" : "NATIVE";
+            out.add(new OsThreadEntry(task.tid(), task.name(), String.valueOf(task.state()), kind));
+        }
+        return out;
+    }
+
+    private static String osName(String javaName) {
+        return javaName.length() > COMM_LENGTH ? javaName.substring(0, COMM_LENGTH) : javaName;
+    }
+
+    private static void countName(Map<String, Integer> names, String name) {
+        Integer n = names.get(name);
+        names.put(name, n == null ? 1 : n + 1);
+    }
+
+    private static String verdict(String forkingName, int javaThreads, int jvmInternal, int nativeThreads,
+            List<LockEntry> orphaned, List<ClassInitEntry> classInits, boolean vmThreadGone) {
+        StringBuilder b = new StringBuilder();
+        b.append("Unless the child calls exec at once, it runs with one thread, ").append(forkingName).append("; ")
+                .append(javaThreads).append(" Java, ").append(jvmInternal).append(" JVM-internal and ")
+                .append(nativeThreads).append(" native threads do not exist in it. ");
+        if (!orphaned.isEmpty()) {
+            LockEntry first = orphaned.get(0);
+            b.append(orphaned.size()).append(orphaned.size() == 1 ? " lock" : " locks")
+                    .append(" held by those threads stay locked for ever: a thread of the child that takes ")
+                    .append(first.identity());
+            if (first.createdAt() != null) {
+                b.append(" (created at ").append(first.createdAt()).append(')');
+            }
+            b.append(", held by \"").append(first.holderName()).append("\", blocks for ever. ");
+        }
+        if (!classInits.isEmpty()) {
+            b.append("Class ").append(classInits.get(0).className())
+                    .append(" was being initialised by a vanishing thread: its first use in the child waits for ever. ");
+        }
+        if (vmThreadGone) {
+            b.append("Without the VM Thread the child's first garbage collection or safepoint never completes. ");
+        }
+        b.append("Exec right after fork (or use posix_spawn), or fork before the JVM starts.");
+        return b.toString();
+    }
+}

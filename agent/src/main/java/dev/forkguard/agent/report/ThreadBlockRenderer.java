@@ -1,0 +1,118 @@
+package dev.forkguard.agent.report;
+
+import dev.forkguard.agent.report.ForkReport.ExecutorEntry;
+import dev.forkguard.agent.report.ForkReport.LockEntry;
+import dev.forkguard.agent.report.ForkReport.OsThreadEntry;
+import dev.forkguard.agent.report.ForkReport.ThreadEntry;
+import java.util.List;
+
+/**
+ * Renders a {@link ForkReport} as a jstack-like block a person can read without the source: the
+ * forking thread, the threads that vanish with their origins and held locks, the locks left locked
+ * with their creation sites, and the verdict.
+ */
+public final class ThreadBlockRenderer {
+
+    private static final int FRAMES_SHOWN = 12;
+
+    private ThreadBlockRenderer() {}
+
+    public static String render(ForkReport r) {
+        StringBuilder b = new StringBuilder(4096);
+        b.append(r.headline()).append('\n');
+        if (r.forkingThread() != null) {
+            b.append("Forking thread (the only thread in the child):\n");
+            thread(b, r.forkingThread(), r.orphanedLocks());
+        }
+        int agentThreads = 0;
+        b.append("Threads that will not exist in the child:\n");
+        for (ThreadEntry t : r.vanishingThreads()) {
+            if (t.agentThread()) {
+                agentThreads++;
+                continue;
+            }
+            thread(b, t, r.orphanedLocks());
+        }
+        if (agentThreads > 0) {
+            b.append("  (and ").append(agentThreads).append(" of forkguard's own threads)\n");
+        }
+        osThreads(b, r.osThreads(), "JVM_INTERNAL", "  JVM-internal threads: ");
+        osThreads(b, r.osThreads(), "NATIVE", "  Native threads unknown to the JVM: ");
+        if (!r.orphanedLocks().isEmpty()) {
+            b.append("Locks that stay locked in the child (").append(r.orphanedLocks().size()).append("):\n");
+            for (LockEntry l : r.orphanedLocks()) {
+                b.append("  ").append("MONITOR".equals(l.kind()) ? "monitor " : "").append(l.identity())
+                        .append(" held by \"").append(l.holderName()).append("\" #").append(l.holderId()).append('\n');
+                b.append("      created at ").append(l.createdAt() == null ? createdUnknown(l) : l.createdAt())
+                        .append('\n');
+                b.append("      locked at ").append(l.lockedAt() == null ? lockedUnknown(l) : l.lockedAt())
+                        .append('\n');
+            }
+        }
+        if (!r.classInitInProgress().isEmpty()) {
+            b.append("Class initialisation in progress in vanishing threads:\n");
+            for (ForkReport.ClassInitEntry c : r.classInitInProgress()) {
+                b.append("  ").append(c.className()).append(" by \"").append(c.threadName()).append("\" #")
+                        .append(c.threadId()).append('\n');
+            }
+        }
+        b.append("Verdict: ").append(r.verdict());
+        return b.toString();
+    }
+
+    private static void thread(StringBuilder b, ThreadEntry t, List<LockEntry> orphaned) {
+        b.append("  \"").append(t.name()).append("\" #").append(t.id()).append(t.daemon() ? " daemon " : " ")
+                .append(t.state());
+        ExecutorEntry ex = t.executor();
+        if (ex != null) {
+            b.append(", worker of ").append(ex.identity()).append(" created at ").append(ex.createdAt());
+        } else if (t.startedAt() != null) {
+            b.append(", started by \"").append(t.startedBy()).append("\" at ").append(t.startedAt());
+        }
+        b.append('\n');
+        List<String> stack = t.stack();
+        int shown = Math.min(stack.size(), FRAMES_SHOWN);
+        for (int i = 0; i < shown; i++) {
+            b.append("      at ").append(stack.get(i)).append('\n');
+            for (LockEntry l : orphaned) {
+                if (l.holderId() == t.id() && stack.get(i).equals(l.lockedAt())) {
+                    b.append("      - locked ").append(l.identity()).append('\n');
+                }
+            }
+        }
+        if (stack.size() > shown) {
+            b.append("      ... ").append(stack.size() - shown).append(" more\n");
+        }
+        for (LockEntry l : orphaned) {
+            if (l.holderId() == t.id() && "SYNCHRONIZER".equals(l.kind())) {
+                b.append("      - holds ").append(l.identity());
+                if (l.createdAt() != null) {
+                    b.append(", created at ").append(l.createdAt());
+                }
+                b.append('\n');
+            }
+        }
+    }
+
+    private static void osThreads(StringBuilder b, List<OsThreadEntry> threads, String kind, String label) {
+        StringBuilder line = new StringBuilder();
+        int n = 0;
+        for (OsThreadEntry t : threads) {
+            if (kind.equals(t.kind())) {
+                line.append(n++ == 0 ? "" : ", ").append('"').append(t.name()).append("\" (tid ").append(t.tid())
+                        .append(')');
+            }
+        }
+        if (n > 0) {
+            b.append(label).append(line).append('\n');
+        }
+    }
+
+    private static String createdUnknown(LockEntry l) {
+        return "MONITOR".equals(l.kind()) ? "(monitors are not tracked)" : "(not tracked: created before forkguard)";
+    }
+
+    private static String lockedUnknown(LockEntry l) {
+        return "(not recorded by the JVM for java.util.concurrent locks)";
+    }
+}

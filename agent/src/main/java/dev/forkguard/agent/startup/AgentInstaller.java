@@ -1,0 +1,167 @@
+package dev.forkguard.agent.startup;
+
+import dev.forkguard.agent.fork.ForkHandler;
+import dev.forkguard.agent.fork.ForkState;
+import dev.forkguard.agent.instrument.Instrumentations;
+import dev.forkguard.agent.logging.AgentLogging;
+import dev.forkguard.agent.options.ForkguardOptions;
+import dev.forkguard.agent.registry.LockRegistry;
+import dev.forkguard.agent.registry.ThreadRegistry;
+import dev.forkguard.agent.report.ForkReport;
+import dev.forkguard.agent.report.JsonReporter;
+import dev.forkguard.agent.report.LogReporter;
+import dev.forkguard.agent.report.ReportBuilder;
+import dev.forkguard.agent.report.ReportDirectory;
+import dev.forkguard.agent.report.ReportPipeline;
+import dev.forkguard.agent.report.Reporter;
+import dev.forkguard.agent.snapshot.SnapshotRecorder;
+import dev.forkguard.bridge.ForkguardBridge;
+import dev.forkguard.probe.AtforkRegistrar;
+import dev.forkguard.probe.Libc;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+
+/**
+ * Starts the agent inside its isolated class loader: options, logging, the native probe, the
+ * instrumentation, the reporter and, last, the fork handlers. Whatever fails is said in one line
+ * and the application runs on, unmonitored if it must.
+ */
+public final class AgentInstaller {
+
+    private static volatile ForkHandler handler;
+    private static volatile LockRegistry lockRegistry;
+    private static volatile ThreadRegistry threadRegistry;
+
+    private AgentInstaller() {}
+
+    /** Called once, reflectively, by {@code ForkguardAgent}. */
+    public static void install(String agentArgs, Instrumentation inst, boolean attached, String version,
+            String jnaProblem, String nativeAccessProblem) {
+        ForkguardOptions options = ForkguardOptions.resolve(agentArgs, System.getProperties(), System.getenv());
+        AgentLogging.configure(options.get(ForkguardOptions.LOG), options.get(ForkguardOptions.LOG_LEVEL));
+        Logger log = AgentLogging.logger(AgentInstaller.class);
+        if (AgentLogging.problem() != null) {
+            log.warn(AgentLogging.problem());
+        }
+        for (String problem : options.problems()) {
+            log.warn(problem);
+        }
+        String unavailable = probeProblem(jnaProblem);
+        if (unavailable != null) {
+            log.warn("forkguard {}: {}; fork handlers are not registered and the application continues unmonitored",
+                    version, unavailable);
+            return;
+        }
+        Path reportDir = options.get(ForkguardOptions.REPORT_DIR);
+        if (reportDir != null) {
+            String why = ReportDirectory.prepare(reportDir);
+            if (why != null) {
+                log.warn("forkguard: option reportDir='{}' {}; JSON reports are off", reportDir, why);
+                reportDir = null;
+            }
+        }
+
+        int pid = Libc.getpid();
+        ForkState.init(pid);
+        int depth = options.get(ForkguardOptions.STACK_DEPTH);
+        int maxTracked = options.get(ForkguardOptions.MAX_TRACKED);
+        // Creation sites keep few frames: they say where, the fork-time stacks say what.
+        final LockRegistry locks = new LockRegistry(maxTracked, Math.min(depth, 8));
+        final ThreadRegistry threads = new ThreadRegistry(maxTracked, Math.min(depth, 8));
+
+        List<Reporter> reporters = new ArrayList<>();
+        reporters.add(new LogReporter(log));
+        if (reportDir != null) {
+            reporters.add(new JsonReporter(reportDir, log));
+        }
+        Supplier<ForkReport.Tracking> tracking = new Supplier<ForkReport.Tracking>() {
+            @Override
+            public ForkReport.Tracking get() {
+                return new ForkReport.Tracking(locks.size(), threads.trackedThreads(),
+                        locks.dropped() + threads.dropped());
+            }
+        };
+        ReportPipeline pipeline = new ReportPipeline(new ReportBuilder(version), reporters, tracking, log);
+        AgentThreads agentThreads = new AgentThreads(AgentInstaller.class.getClassLoader(),
+                com.sun.jna.Native.class.getClassLoader());
+        agentThreads.add(pipeline.thread());
+        ForkHandler forkHandler = new ForkHandler(new SnapshotRecorder(threads, locks, depth, agentThreads.ids()),
+                pipeline);
+
+        Instrumentations.Result instrumented = Instrumentations.install(inst);
+        for (String error : instrumented.errors) {
+            log.warn("forkguard: could not instrument {}", error);
+        }
+        log.debug("forkguard: instrumented {}", instrumented.transformed);
+        ForkguardBridge.install(new AgentHooks(threads, locks, agentThreads));
+        agentThreads.scanLive();
+        pipeline.start();
+
+        String via = registerHandlers(forkHandler, log);
+        if (via == null) {
+            return;
+        }
+        handler = forkHandler;
+        lockRegistry = locks;
+        threadRegistry = threads;
+        log.info("forkguard {} active in pid {} (Java {}{}): fork handlers registered via {}; reports to {}{}",
+                version, pid, Runtime.version(), attached ? ", attached" : "", via,
+                options.get(ForkguardOptions.LOG) == null || AgentLogging.problem() != null ? "standard error"
+                        : options.get(ForkguardOptions.LOG),
+                reportDir == null ? "" : " and " + reportDir);
+        if (nativeAccessProblem != null) {
+            log.warn("forkguard: could not grant native access to its own JNA ({}), so this JDK warns about a "
+                    + "restricted method; --enable-native-access=ALL-UNNAMED silences it", nativeAccessProblem);
+        }
+    }
+
+    /** A second {@code -javaagent} or attach: the agent is already active and says so. */
+    public static void reapply(String agentArgs) {
+        AgentLogging.logger(AgentInstaller.class).info("forkguard is already active in this JVM; "
+                + "options '{}' of the second start are ignored", agentArgs == null ? "" : agentArgs);
+    }
+
+    private static String probeProblem(String jnaProblem) {
+        String os = System.getProperty("os.name", "");
+        if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
+            return "fork handlers need Linux, this is " + os;
+        }
+        if (jnaProblem != null) {
+            return jnaProblem;
+        }
+        try {
+            Libc.bind();
+            return null;
+        } catch (Exception | LinkageError e) {
+            return "the native probe could not load (" + e.getMessage() + ")";
+        }
+    }
+
+    private static String registerHandlers(ForkHandler forkHandler, Logger log) {
+        try {
+            return AtforkRegistrar.register(forkHandler.prepareCallback(), forkHandler.parentCallback());
+        } catch (Exception | LinkageError e) {
+            log.warn("forkguard: fork handlers could not be registered ({}); the application continues unmonitored",
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /** The running agent's fork handler, or null; for diagnostics and tests. */
+    public static ForkHandler handler() {
+        return handler;
+    }
+
+    public static LockRegistry lockRegistry() {
+        return lockRegistry;
+    }
+
+    public static ThreadRegistry threadRegistry() {
+        return threadRegistry;
+    }
+}

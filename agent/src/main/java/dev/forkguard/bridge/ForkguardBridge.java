@@ -1,0 +1,125 @@
+package dev.forkguard.bridge;
+
+/**
+ * The one class instrumented JDK code calls. It sits alone on the boot class path, does nothing
+ * until the agent installs its hooks, never lets a failure reach the caller, and stops re-entry:
+ * a hook that itself creates a lock or starts a thread is not reported to itself.
+ */
+public final class ForkguardBridge {
+
+    private static final ForkguardHooks NO_HOOKS = new NoHooks();
+
+    private static volatile ForkguardHooks hooks = NO_HOOKS;
+
+    /** Marks the threads currently inside a hook; a plain subclass, because a lambda here would spin a class. */
+    private static final ThreadLocal<boolean[]> IN_HOOK = new ThreadLocal<boolean[]>() {
+        @Override
+        protected boolean[] initialValue() {
+            return new boolean[1];
+        }
+    };
+
+    private ForkguardBridge() {}
+
+    /** Installs the agent's hooks; the first caller wins, so a second agent copy cannot take over. */
+    public static synchronized boolean install(ForkguardHooks agentHooks) {
+        if (hooks != NO_HOOKS) {
+            return false;
+        }
+        hooks = agentHooks;
+        return true;
+    }
+
+    /** Whether an agent has installed its hooks. */
+    public static boolean isInstalled() {
+        return hooks != NO_HOOKS;
+    }
+
+    public static void threadStarting(Thread thread) {
+        ForkguardHooks h = enter();
+        if (h == null) {
+            return;
+        }
+        try {
+            h.threadStarting(thread);
+        } catch (Throwable ignored) {
+            // The application's thread must start whatever the agent does.
+        } finally {
+            leave();
+        }
+    }
+
+    public static void lockCreated(Object lock, Object synchronizer) {
+        ForkguardHooks h = enter();
+        if (h == null) {
+            return;
+        }
+        try {
+            h.lockCreated(lock, synchronizer);
+        } catch (Throwable ignored) {
+            // Never turn a constructor into a failure.
+        } finally {
+            leave();
+        }
+    }
+
+    public static void executorCreated(Object executor) {
+        ForkguardHooks h = enter();
+        if (h == null) {
+            return;
+        }
+        try {
+            h.executorCreated(executor);
+        } catch (Throwable ignored) {
+            // Never turn a constructor into a failure.
+        } finally {
+            leave();
+        }
+    }
+
+    public static void workerCreated(Object executor, Thread worker) {
+        ForkguardHooks h = enter();
+        if (h == null) {
+            return;
+        }
+        try {
+            h.workerCreated(executor, worker);
+        } catch (Throwable ignored) {
+            // Never turn a constructor into a failure.
+        } finally {
+            leave();
+        }
+    }
+
+    /** The hooks to call, or null when none are installed or this thread is already inside one. */
+    private static ForkguardHooks enter() {
+        ForkguardHooks h = hooks;
+        if (h == NO_HOOKS) {
+            return null;
+        }
+        boolean[] guard = IN_HOOK.get();
+        if (guard[0]) {
+            return null;
+        }
+        guard[0] = true;
+        return h;
+    }
+
+    private static void leave() {
+        IN_HOOK.get()[0] = false;
+    }
+
+    private static final class NoHooks implements ForkguardHooks {
+        @Override
+        public void threadStarting(Thread thread) {}
+
+        @Override
+        public void lockCreated(Object lock, Object synchronizer) {}
+
+        @Override
+        public void executorCreated(Object executor) {}
+
+        @Override
+        public void workerCreated(Object executor, Thread worker) {}
+    }
+}

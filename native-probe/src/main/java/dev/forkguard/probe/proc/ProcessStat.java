@@ -1,0 +1,212 @@
+package dev.forkguard.probe.proc;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Optional;
+
+/**
+ * One reading of {@code /proc/<pid>/stat} and its neighbours, because the watchdog judges a forked
+ * child — exec'd, exited, running or hung — from the outside, without {@code waitpid}
+ * (DESIGN facts 5 and 8).
+ */
+public final class ProcessStat {
+
+    // Field numbers as in proc(5), counted from 1; field 3 is the first after the comm.
+    private static final int FIELD_STATE = 3;
+    private static final int FIELD_PPID = 4;
+    private static final int FIELD_UTIME = 14;
+    private static final int FIELD_STIME = 15;
+    private static final int FIELD_NUM_THREADS = 20;
+    private static final int FIELD_STARTTIME = 22;
+    private static final int FIELD_EXIT_CODE = 52;
+
+    private final int pid;
+    private final String comm;
+    private final char state;
+    private final int ppid;
+    private final long utime;
+    private final long stime;
+    private final int threads;
+    private final long startTime;
+    private final int exitCode;
+
+    private ProcessStat(int pid, String comm, char state, int ppid, long utime, long stime,
+            int threads, long startTime, int exitCode) {
+        this.pid = pid;
+        this.comm = comm;
+        this.state = state;
+        this.ppid = ppid;
+        this.utime = utime;
+        this.stime = stime;
+        this.threads = threads;
+        this.startTime = startTime;
+        this.exitCode = exitCode;
+    }
+
+    /**
+     * The current state of process {@code pid}; empty when it does not exist (never existed, or
+     * exited and was reaped).
+     *
+     * @throws UncheckedIOException when the process exists but its stat cannot be read
+     */
+    public static Optional<ProcessStat> read(int pid) {
+        Path path = Paths.get("/proc", Integer.toString(pid), "stat");
+        String line;
+        try {
+            line = ProcFiles.read(path, new byte[512]);
+        } catch (IOException e) {
+            if (!Files.exists(path)) {
+                // Reaped between open and read: the kernel answers ESRCH.
+                return Optional.empty();
+            }
+            throw new UncheckedIOException(e);
+        }
+        return line == null ? Optional.empty() : Optional.of(parse(line));
+    }
+
+    /**
+     * Parses one stat line. The comm may hold spaces, '(' and ')', so it ends at the last ')'.
+     * Fields a kernel does not print (exit code before Linux 3.5) read as 0.
+     *
+     * @throws IllegalArgumentException when the line is not a stat line
+     */
+    static ProcessStat parse(String line) {
+        int open = line.indexOf('(');
+        int close = line.lastIndexOf(')');
+        if (open <= 0 || close < open) {
+            throw new IllegalArgumentException("not a /proc stat line: " + line);
+        }
+        int pid = Integer.parseInt(line.substring(0, open).trim());
+        String comm = line.substring(open + 1, close);
+
+        // fields[i] holds field number i + FIELD_STATE.
+        String[] fields = line.substring(close + 1).trim().split(" ");
+        if (fields.length <= FIELD_STARTTIME - FIELD_STATE || fields[0].length() != 1) {
+            throw new IllegalArgumentException("truncated /proc stat line: " + line);
+        }
+        return new ProcessStat(
+                pid,
+                comm,
+                fields[0].charAt(0),
+                Integer.parseInt(fields[FIELD_PPID - FIELD_STATE]),
+                Long.parseLong(fields[FIELD_UTIME - FIELD_STATE]),
+                Long.parseLong(fields[FIELD_STIME - FIELD_STATE]),
+                Integer.parseInt(fields[FIELD_NUM_THREADS - FIELD_STATE]),
+                Long.parseLong(fields[FIELD_STARTTIME - FIELD_STATE]),
+                fields.length > FIELD_EXIT_CODE - FIELD_STATE
+                        ? Integer.parseInt(fields[FIELD_EXIT_CODE - FIELD_STATE])
+                        : 0);
+    }
+
+    /**
+     * The target of {@code /proc/<pid>/exe}, which changes when the process execs; empty when the
+     * process is gone, is a zombie, or belongs to someone else. A deleted binary reads with a
+     * {@code " (deleted)"} suffix.
+     */
+    public static Optional<String> executable(int pid) {
+        try {
+            return Optional.of(Files.readSymbolicLink(Paths.get("/proc", Integer.toString(pid), "exe")).toString());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The kernel function the process's main thread sleeps in, from {@code /proc/<pid>/wchan}
+     * (for example {@code futex_wait_queue}); {@code "0"} when it is running or the kernel hides
+     * the address. Empty when unreadable or gone.
+     */
+    public static Optional<String> wchan(int pid) {
+        String content = readQuietly(Paths.get("/proc", Integer.toString(pid), "wchan"));
+        return content == null ? Optional.<String>empty() : Optional.of(content.trim());
+    }
+
+    /**
+     * The first token of {@code /proc/<pid>/syscall} for the process's main thread: the number of
+     * the system call it is blocked in ({@code "202"} is futex on x86_64), {@code "-1"} when blocked
+     * outside a system call, or {@code "running"}. Empty when unreadable (the file needs ptrace
+     * access: fine for one's own children) or gone.
+     */
+    public static Optional<String> syscall(int pid) {
+        String content = readQuietly(Paths.get("/proc", Integer.toString(pid), "syscall"));
+        if (content == null) {
+            return Optional.empty();
+        }
+        String trimmed = content.trim();
+        int space = trimmed.indexOf(' ');
+        String first = space < 0 ? trimmed : trimmed.substring(0, space);
+        return first.isEmpty() ? Optional.<String>empty() : Optional.of(first);
+    }
+
+    private static String readQuietly(Path path) {
+        try {
+            return ProcFiles.read(path, new byte[128]);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    /** The process name, at most 15 bytes; after an exec, the new program's name. */
+    public String comm() {
+        return comm;
+    }
+
+    /** The state letter: R running, S sleeping, D disk sleep, T stopped, Z zombie, ... */
+    public char state() {
+        return state;
+    }
+
+    public int ppid() {
+        return ppid;
+    }
+
+    /** User-mode CPU time in clock ticks (usually 1/100 s). */
+    public long utime() {
+        return utime;
+    }
+
+    /** Kernel-mode CPU time in clock ticks. */
+    public long stime() {
+        return stime;
+    }
+
+    /** All CPU time in clock ticks; a hung child's stops moving. */
+    public long cpuTicks() {
+        return utime + stime;
+    }
+
+    /** The number of threads; a freshly forked child has exactly one. */
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * When the process started, in clock ticks after boot: with the pid, it tells a child from a
+     * later process that reused the pid.
+     */
+    public long startTime() {
+        return startTime;
+    }
+
+    /**
+     * The raw wait status (decode with {@code Libc.exited}/{@code exitCode}/{@code termSignal});
+     * meaningful only when {@link #state()} is 'Z', 0 otherwise or when the kernel omits it.
+     */
+    public int exitCode() {
+        return exitCode;
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessStat[pid=" + pid + ", comm=" + comm + ", state=" + state + ", ppid=" + ppid
+                + ", utime=" + utime + ", stime=" + stime + ", threads=" + threads
+                + ", startTime=" + startTime + ", exitCode=" + exitCode + "]";
+    }
+}
