@@ -50,9 +50,14 @@ public final class ForkguardOptions {
             "Most locks, threads and executors tracked at once; past it new ones go untracked (counted).",
             text -> intIn(text, 1_000, 100_000_000));
 
+    public static final Option<Integer> TRACK_RATE = new Option<>("trackRate", 20_000, "20000",
+            "Locks tracked per second at most, after a burst of ten times as many; 0 tracks every lock. "
+                    + "Untracked locks still appear in reports, without a creation site.",
+            text -> intIn(text, 0, 100_000_000));
+
     /** All options, in the order the docs list them. */
     public static final List<Option<?>> ALL = List.of(
-            REPORT_DIR, LOG, LOG_LEVEL, WATCHDOG, CHILD_POLICY, CHILD_EXIT_CODE, STACK_DEPTH, MAX_TRACKED);
+            REPORT_DIR, LOG, LOG_LEVEL, WATCHDOG, CHILD_POLICY, CHILD_EXIT_CODE, STACK_DEPTH, MAX_TRACKED, TRACK_RATE);
 
     private final Map<Option<?>, Object> values;
     private final List<String> problems;

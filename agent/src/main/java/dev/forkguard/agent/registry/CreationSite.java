@@ -1,10 +1,7 @@
 package dev.forkguard.agent.registry;
 
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * Where a lock, executor or thread was created or started: a few frames of the creating stack, and
@@ -18,7 +15,6 @@ public final class CreationSite {
     /** For locks and threads that already existed when the agent was attached. */
     public static final CreationSite BEFORE_AGENT = new CreationSite(new StackTraceElement[0], -1, true);
 
-    private static final StackWalker WALKER = StackWalker.getInstance();
     private static final int MAX_INTERNED = 20_000;
     private static final ConcurrentHashMap<Key, CreationSite> INTERNED = new ConcurrentHashMap<>();
 
@@ -32,9 +28,16 @@ public final class CreationSite {
         this.beforeAgent = beforeAgent;
     }
 
-    /** The calling stack, without the agent's own frames, at most {@code depth} frames. */
-    public static CreationSite capture(int depth) {
-        StackTraceElement[] frames = WALKER.walk(new Collector(depth));
+    /**
+     * The site of a captured stack: the agent's own frames at its top dropped, at most {@code depth}
+     * frames kept, interned so that every lock made on one line shares one site.
+     */
+    static CreationSite fromStack(StackTraceElement[] stack, int depth) {
+        int first = 0;
+        while (first < stack.length && isAgentFrame(stack[first].getClassName())) {
+            first++;
+        }
+        StackTraceElement[] frames = Arrays.copyOfRange(stack, first, Math.min(stack.length, first + depth));
         Key key = new Key(frames);
         CreationSite site = INTERNED.get(key);
         if (site != null) {
@@ -88,6 +91,7 @@ public final class CreationSite {
                 || className.startsWith("sun.") || className.startsWith("com.sun.");
     }
 
+    /** The agent's frames, and the constructor or {@code start()} frames whose advice called it. */
     private static boolean isAgentFrame(String className) {
         return className.startsWith("dev.forkguard.agent.") || className.startsWith("dev.forkguard.bridge.");
     }
@@ -99,30 +103,6 @@ public final class CreationSite {
             }
         }
         return frames.length == 0 ? -1 : 0;
-    }
-
-    /** Drops the agent's and the bridge's frames, keeps the next {@code depth}. */
-    private static final class Collector implements Function<Stream<StackWalker.StackFrame>, StackTraceElement[]> {
-        private final int depth;
-
-        Collector(int depth) {
-            this.depth = depth;
-        }
-
-        @Override
-        public StackTraceElement[] apply(Stream<StackWalker.StackFrame> stream) {
-            StackTraceElement[] out = new StackTraceElement[depth];
-            int n = 0;
-            Iterator<StackWalker.StackFrame> it = stream.iterator();
-            while (it.hasNext() && n < depth) {
-                StackWalker.StackFrame f = it.next();
-                if (n == 0 && isAgentFrame(f.getClassName())) {
-                    continue;
-                }
-                out[n++] = f.toStackTraceElement();
-            }
-            return n == depth ? out : Arrays.copyOf(out, n);
-        }
     }
 
     private static final class Key {

@@ -5,9 +5,9 @@ public final class ExecutorRecord {
 
     private final String type;
     private final int identityHash;
-    private final CreationSite site;
+    private final LazySite site;
 
-    public ExecutorRecord(String type, int identityHash, CreationSite site) {
+    public ExecutorRecord(String type, int identityHash, LazySite site) {
         this.type = type;
         this.identityHash = identityHash;
         this.site = site;
@@ -22,7 +22,7 @@ public final class ExecutorRecord {
     }
 
     public CreationSite site() {
-        return site;
+        return site.resolve();
     }
 
     public String identity() {

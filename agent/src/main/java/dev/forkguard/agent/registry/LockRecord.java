@@ -5,9 +5,9 @@ public final class LockRecord {
 
     private final String type;
     private final int identityHash;
-    private final CreationSite site;
+    private final LazySite site;
 
-    public LockRecord(String type, int identityHash, CreationSite site) {
+    public LockRecord(String type, int identityHash, LazySite site) {
         this.type = type;
         this.identityHash = identityHash;
         this.site = site;
@@ -23,8 +23,13 @@ public final class LockRecord {
         return identityHash;
     }
 
+    /** Where the lock was made; resolves the captured stack on first call. */
     public CreationSite site() {
-        return site;
+        return site.resolve();
+    }
+
+    boolean sitePending() {
+        return site.pending();
     }
 
     /** {@code java.util.concurrent.locks.ReentrantLock@1b6d3586}. */

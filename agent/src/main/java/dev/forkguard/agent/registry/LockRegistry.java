@@ -12,16 +12,21 @@ public final class LockRegistry {
 
     private final IdentityWeakTable<LockRecord> table;
     private final int siteDepth;
+    private final TrackingBudget budget;
 
-    public LockRegistry(int maxEntries, int siteDepth) {
+    public LockRegistry(int maxEntries, int siteDepth, TrackingBudget budget) {
         this.table = new IdentityWeakTable<>(maxEntries);
         this.siteDepth = siteDepth;
+        this.budget = budget;
     }
 
-    /** Records a new lock, capturing the calling stack as its creation site. */
+    /** Records a new lock, capturing the calling stack as its creation site, if the budget allows. */
     public void record(Object lock, Object synchronizer) {
+        if (!budget.tryTake()) {
+            return;
+        }
         LockRecord r = new LockRecord(lock.getClass().getName(), System.identityHashCode(lock),
-                CreationSite.capture(siteDepth));
+                LazySite.capture(siteDepth));
         table.put(synchronizer, r);
     }
 
@@ -29,7 +34,7 @@ public final class LockRegistry {
     public void recordExisting(Object lock, Object synchronizer) {
         if (table.get(synchronizer) == null) {
             table.put(synchronizer, new LockRecord(lock.getClass().getName(), System.identityHashCode(lock),
-                    CreationSite.BEFORE_AGENT));
+                    LazySite.of(CreationSite.BEFORE_AGENT)));
         }
     }
 
@@ -44,11 +49,30 @@ public final class LockRegistry {
         return found.size() == 1 ? found.get(0) : null;
     }
 
+    /**
+     * Resolves the sites of up to {@code max} locks that are still alive, so that long-lived locks
+     * drop their captured stacks for a shared interned site; called now and then off the app's threads.
+     */
+    public int resolvePending(final int max) {
+        final int[] done = new int[1];
+        table.forEach(new IdentityWeakTable.Visitor<LockRecord>() {
+            @Override
+            public void visit(Object key, LockRecord value) {
+                if (done[0] < max && value.sitePending()) {
+                    value.site();
+                    done[0]++;
+                }
+            }
+        });
+        return done[0];
+    }
+
     public int size() {
         return table.size();
     }
 
+    /** Locks not tracked: the table was full or the rate budget spent. */
     public long dropped() {
-        return table.dropped();
+        return table.dropped() + budget.refused();
     }
 }

@@ -8,10 +8,10 @@ public final class ThreadOrigin {
 
     private volatile String starterName;
     private volatile long starterId = -1;
-    private volatile CreationSite startSite;
+    private volatile LazySite startSite;
     private volatile ExecutorRecord executor;
 
-    void started(String starterName, long starterId, CreationSite startSite) {
+    void started(String starterName, long starterId, LazySite startSite) {
         this.starterName = starterName;
         this.starterId = starterId;
         this.startSite = startSite;
@@ -32,7 +32,8 @@ public final class ThreadOrigin {
 
     /** Where {@code start()} was called, or null if not seen. */
     public CreationSite startSite() {
-        return startSite;
+        LazySite s = startSite;
+        return s == null ? null : s.resolve();
     }
 
     /** The executor this thread works for, or null. */

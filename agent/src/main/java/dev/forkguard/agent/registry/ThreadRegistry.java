@@ -19,13 +19,13 @@ public final class ThreadRegistry {
     /** Called on the starting thread, just before {@code thread} starts. */
     public void threadStarting(Thread thread) {
         Thread starter = Thread.currentThread();
-        originOf(thread).started(starter.getName(), starter.getId(), CreationSite.capture(siteDepth));
+        originOf(thread).started(starter.getName(), starter.getId(), LazySite.capture(siteDepth));
     }
 
     public void executorCreated(Object executor) {
         if (executors.get(executor) == null) {
             executors.put(executor, new ExecutorRecord(executor.getClass().getName(),
-                    System.identityHashCode(executor), CreationSite.capture(siteDepth)));
+                    System.identityHashCode(executor), LazySite.capture(siteDepth)));
         }
     }
 
@@ -34,7 +34,7 @@ public final class ThreadRegistry {
         if (record == null) {
             // An executor made before the agent started.
             record = new ExecutorRecord(executor.getClass().getName(), System.identityHashCode(executor),
-                    CreationSite.BEFORE_AGENT);
+                    LazySite.of(CreationSite.BEFORE_AGENT));
             executors.put(executor, record);
         }
         originOf(worker).workerOf(record);

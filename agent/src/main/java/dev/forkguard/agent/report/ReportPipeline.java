@@ -15,18 +15,25 @@ import org.slf4j.Logger;
  */
 public final class ReportPipeline implements Consumer<ForkSnapshot> {
 
+    private static final long HOUSEKEEPING_NANOS = 1_000_000_000L;
+
     private final ConcurrentLinkedQueue<ForkSnapshot> queue = new ConcurrentLinkedQueue<>();
     private final ReportBuilder builder;
     private final List<Reporter> reporters;
     private final Supplier<ForkReport.Tracking> tracking;
     private final Logger log;
+    private final Runnable housekeeping;
     private final Thread thread;
 
+    /**
+     * @param housekeeping run about once a second when no fork is waiting (resolving creation sites)
+     */
     public ReportPipeline(ReportBuilder builder, List<Reporter> reporters, Supplier<ForkReport.Tracking> tracking,
-            Logger log) {
+            Runnable housekeeping, Logger log) {
         this.builder = builder;
         this.reporters = reporters;
         this.tracking = tracking;
+        this.housekeeping = housekeeping;
         this.log = log;
         this.thread = new Thread(this::run, "forkguard-reporter");
         this.thread.setDaemon(true);
@@ -51,7 +58,10 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
         while (true) {
             ForkSnapshot s = queue.poll();
             if (s == null) {
-                LockSupport.park(this);
+                LockSupport.parkNanos(this, HOUSEKEEPING_NANOS);
+                if (queue.isEmpty()) {
+                    runHousekeeping();
+                }
                 continue;
             }
             try {
@@ -62,6 +72,14 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
             } catch (Throwable t) {
                 log.warn("forkguard: could not report fork #{}: {}", s.sequence, t.toString());
             }
+        }
+    }
+
+    private void runHousekeeping() {
+        try {
+            housekeeping.run();
+        } catch (Throwable t) {
+            log.debug("forkguard: housekeeping failed: {}", t.toString());
         }
     }
 

@@ -7,6 +7,7 @@ import dev.forkguard.agent.logging.AgentLogging;
 import dev.forkguard.agent.options.ForkguardOptions;
 import dev.forkguard.agent.registry.LockRegistry;
 import dev.forkguard.agent.registry.ThreadRegistry;
+import dev.forkguard.agent.registry.TrackingBudget;
 import dev.forkguard.agent.report.ForkReport;
 import dev.forkguard.agent.report.JsonReporter;
 import dev.forkguard.agent.report.LogReporter;
@@ -32,6 +33,8 @@ import org.slf4j.Logger;
  * and the application runs on, unmonitored if it must.
  */
 public final class AgentInstaller {
+
+    private static final int SITES_RESOLVED_PER_PASS = 10_000;
 
     private static volatile ForkHandler handler;
     private static volatile LockRegistry lockRegistry;
@@ -71,7 +74,9 @@ public final class AgentInstaller {
         int depth = options.get(ForkguardOptions.STACK_DEPTH);
         int maxTracked = options.get(ForkguardOptions.MAX_TRACKED);
         // Creation sites keep few frames: they say where, the fork-time stacks say what.
-        final LockRegistry locks = new LockRegistry(maxTracked, Math.min(depth, 8));
+        int trackRate = options.get(ForkguardOptions.TRACK_RATE);
+        final LockRegistry locks = new LockRegistry(maxTracked, Math.min(depth, 8),
+                trackRate == 0 ? TrackingBudget.UNLIMITED : new TrackingBudget(trackRate));
         final ThreadRegistry threads = new ThreadRegistry(maxTracked, Math.min(depth, 8));
 
         List<Reporter> reporters = new ArrayList<>();
@@ -86,7 +91,15 @@ public final class AgentInstaller {
                         locks.dropped() + threads.dropped());
             }
         };
-        ReportPipeline pipeline = new ReportPipeline(new ReportBuilder(version), reporters, tracking, log);
+        Runnable resolveSites = new Runnable() {
+            @Override
+            public void run() {
+                // Bounded: about 30 ms of this background thread's time a second at most.
+                locks.resolvePending(SITES_RESOLVED_PER_PASS);
+            }
+        };
+        ReportPipeline pipeline = new ReportPipeline(new ReportBuilder(version), reporters, tracking, resolveSites,
+                log);
         AgentThreads agentThreads = new AgentThreads(AgentInstaller.class.getClassLoader(),
                 com.sun.jna.Native.class.getClassLoader());
         agentThreads.add(pipeline.thread());

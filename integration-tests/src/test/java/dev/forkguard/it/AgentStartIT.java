@@ -1,0 +1,98 @@
+package dev.forkguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forkguard.demo.ForkDemo;
+import dev.forkguard.it.app.ClassVisibilityApp;
+import dev.forkguard.it.app.HelloApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent starts, says so once, and never stops the application from running. */
+class AgentStartIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void badOptionsWarnOnceEachAndTheApplicationRuns() throws Exception {
+        ForkedJvm.Result r = ForkedJvm.app(HelloApp.class).agentArgs("childPolicy=kill,watchdog=-3,bogus=1").run();
+
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.stdout).contains("hello: application ran");
+        assertThat(r.agentLines("WARN")).as(r.toString()).containsExactlyInAnyOrder(
+                line("option childPolicy='kill' (agent argument) is invalid: must be one of report, throw, exit; "
+                        + "using the default report"),
+                line("option watchdog='-3' (agent argument) is invalid: must be a whole number from 0 to 3600; "
+                        + "using the default 5"),
+                line("unknown option 'bogus' (agent argument); known options: reportDir, log, logLevel, watchdog, "
+                        + "childPolicy, childExitCode, stackDepth, maxTracked, trackRate; ignored"));
+        assertThat(r.stderr).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.stderrLines("fork handlers registered")).hasSize(1);
+    }
+
+    private static String line(String warning) {
+        return "WARN  forkguard: " + warning;
+    }
+
+    @Test
+    void optionsComeFromAgentArgumentsThenSystemPropertiesThenEnvironment() throws Exception {
+        Path fromArgs = tmp.resolve("args");
+        Path fromProperty = tmp.resolve("property");
+        Path fromEnv = tmp.resolve("env");
+        ForkedJvm.Result all = ForkedJvm.app(ForkDemo.class).agentArgs("reportDir=" + fromArgs)
+                .jvmArg("-Dforkguard.reportDir=" + fromProperty).env("FORKGUARD_REPORT_DIR", fromEnv.toString()).run();
+        assertThat(all.exitCode).as(all.toString()).isZero();
+        assertThat(fromArgs).isDirectory();
+        assertThat(fromProperty).doesNotExist();
+        assertThat(fromEnv).doesNotExist();
+
+        ForkedJvm.Result propertyAndEnv = ForkedJvm.app(ForkDemo.class).jvmArg("-Dforkguard.reportDir=" + fromProperty)
+                .env("FORKGUARD_REPORT_DIR", fromEnv.toString()).run();
+        assertThat(propertyAndEnv.exitCode).as(propertyAndEnv.toString()).isZero();
+        assertThat(fromProperty).isDirectory();
+        assertThat(fromEnv).doesNotExist();
+
+        ForkedJvm.Result env = ForkedJvm.app(ForkDemo.class).env("FORKGUARD_REPORT_DIR", fromEnv.toString()).run();
+        assertThat(env.exitCode).as(env.toString()).isZero();
+        assertThat(fromEnv).isDirectory();
+    }
+
+    @Test
+    void logOptionSendsTheReportToAFile() throws Exception {
+        Path log = tmp.resolve("forkguard.log");
+        ForkedJvm.Result r = ForkedJvm.app(ForkDemo.class).agentArgs("log=" + log).run();
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.stderr).doesNotContain("[forkguard]");
+        assertThat(Files.readString(log)).contains("fork handlers registered").contains("fork #1 in pid")
+                .contains("\"cache-refresher\"");
+    }
+
+    @Test
+    void agentLibrariesAreInvisibleToTheApplication() throws Exception {
+        String[] internals = {
+            "org.slf4j.LoggerFactory", "ch.qos.logback.classic.Logger", "net.bytebuddy.ByteBuddy",
+            "com.fasterxml.jackson.databind.ObjectMapper", "picocli.CommandLine",
+            "dev.forkguard.agent.startup.AgentInstaller", "dev.forkguard.agent.report.ReportBuilder"
+        };
+        ForkedJvm.Result r = ForkedJvm.app(ClassVisibilityApp.class).args(internals).run();
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        for (String name : internals) {
+            assertThat(r.stdout).as(r.toString()).contains("ClassNotFoundException " + name);
+        }
+        assertThat(r.stderr).contains("fork handlers registered");
+    }
+
+    @Test
+    void withoutItsNativeLibraryTheAgentWarnsOnceAndTheApplicationRuns() throws Exception {
+        // JNA may neither use a system copy nor unpack its own: its native library cannot load.
+        ForkedJvm.Result r = ForkedJvm.app(HelloApp.class).jvmArg("-Djna.nosys=true", "-Djna.nounpack=true").run();
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.stdout).contains("hello: application ran");
+        assertThat(r.stderrLines("WARN")).as(r.toString()).hasSize(1).allSatisfy(line -> assertThat(line)
+                .contains("fork handlers are not registered and the application continues unmonitored"));
+        assertThat(r.stderr).doesNotContain("fork handlers registered via").doesNotContain("\tat ");
+    }
+}

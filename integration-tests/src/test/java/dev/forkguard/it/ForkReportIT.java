@@ -1,0 +1,109 @@
+package dev.forkguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forkguard.demo.ForkDemo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real JVM under -javaagent forks without exec; the parent's report says what the child loses. */
+class ForkReportIT {
+
+    private static final String CREATED_IN_DEMO = "created at dev.forkguard.demo.ForkDemo.main(ForkDemo.java:";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void reportNamesForkingThreadLockHolderCreationSitesPoolWorkersAndJvmThreads() throws Exception {
+        ForkedJvm.Result r = ForkedJvm.app(ForkDemo.class).run();
+
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.stderrLines("[forkguard] INFO  forkguard ")).as(r.toString()).hasSize(1)
+                .allSatisfy(line -> assertThat(line).contains("fork handlers registered via __register_atfork"));
+        assertThat(r.stderr).as(r.toString())
+                .containsPattern("WARN  fork #1 in pid \\d+ by thread \"main\" \\(tid \\d+\\), child pid \\d+")
+                .contains("Forking thread (the only thread in the child):\n  \"main\" #")
+                .contains("      at dev.forkguard.probe.Libc.fork(Native Method)\n"
+                        + "      at dev.forkguard.demo.ForkDemo.main(ForkDemo.java:")
+                .containsPattern("\"cache-refresher\" #\\d+ WAITING, started by \"main\" at "
+                        + "dev\\.forkguard\\.demo\\.ForkDemo\\.main\\(ForkDemo\\.java:\\d+\\)")
+                .containsPattern("- holds java\\.util\\.concurrent\\.locks\\.ReentrantLock@[0-9a-f]+, "
+                        + Pattern.quote(CREATED_IN_DEMO))
+                .containsPattern("\"pool-1-thread-1\" #\\d+ WAITING, worker of "
+                        + "java\\.util\\.concurrent\\.ThreadPoolExecutor@[0-9a-f]+ " + Pattern.quote(CREATED_IN_DEMO))
+                .containsPattern("monitor java\\.lang\\.Object@[0-9a-f]+ held by \"registry-writer\"")
+                .containsPattern("locked at dev\\.forkguard\\.demo\\.ForkDemo\\.lambda\\$main\\$\\d+\\(ForkDemo\\.java:\\d+\\)")
+                .containsPattern("JVM-internal threads: .*\"VM Thread\" \\(tid \\d+\\)")
+                .containsPattern("JVM-internal threads: .*\"GC Thread#0\"")
+                .contains("Verdict: Unless the child calls exec at once")
+                .contains("Without the VM Thread the child's first garbage collection or safepoint never completes.");
+        // Nothing from the agent's own machinery: no handler frames, no JVM warnings of its making.
+        assertThat(r.stderr).doesNotContain("SnapshotRecorder").doesNotContain("WARNING:")
+                .doesNotContain("Sharing is only supported");
+    }
+
+    @Test
+    void jsonReportIsWrittenOwnerOnlyInANewOwnerOnlyDirectory() throws Exception {
+        Path dir = tmp.resolve("reports");
+        ForkedJvm.Result r = ForkedJvm.app(ForkDemo.class).agentArgs("reportDir=" + dir).run();
+        assertThat(r.exitCode).as(r.toString()).isZero();
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.toList();
+        }
+        assertThat(files).as(r.toString()).hasSize(1);
+        Path report = files.get(0);
+        assertThat(report.getFileName().toString()).matches("forkguard-\\d+-1\\.json");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(report))).isEqualTo("rw-------");
+
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertThat(json.get("schema").asText()).isEqualTo("forkguard.fork-report/1");
+        assertThat(json.get("severity").asText()).isEqualTo("WARN");
+        assertThat(json.get("forkingThread").get("name").asText()).isEqualTo("main");
+        Matcher child = Pattern.compile("demo: child (\\d+) exited").matcher(r.stdout);
+        assertThat(child.find()).as(r.stdout).isTrue();
+        assertThat(json.get("childPid").asInt()).isEqualTo(Integer.parseInt(child.group(1)));
+        JsonNode lock = null;
+        for (JsonNode l : json.get("orphanedLocks")) {
+            if ("java.util.concurrent.locks.ReentrantLock".equals(l.get("type").asText())) {
+                lock = l;
+            }
+        }
+        assertThat(lock).as(json.toPrettyString()).isNotNull();
+        assertThat(lock.get("holderName").asText()).isEqualTo("cache-refresher");
+        assertThat(lock.get("createdAt").asText()).startsWith("dev.forkguard.demo.ForkDemo.main(ForkDemo.java:");
+        boolean vmThread = false;
+        for (JsonNode t : json.get("osThreads")) {
+            vmThread |= "VM Thread".equals(t.get("name").asText()) && "JVM_INTERNAL".equals(t.get("kind").asText());
+        }
+        assertThat(vmThread).as("VM Thread listed as JVM_INTERNAL").isTrue();
+    }
+
+    @Test
+    void savedReportRendersWithTheCli() throws Exception {
+        Path dir = tmp.resolve("reports");
+        assertThat(ForkedJvm.app(ForkDemo.class).agentArgs("reportDir=" + dir).run().exitCode).isZero();
+        Path report;
+        try (Stream<Path> s = Files.list(dir)) {
+            report = s.findFirst().orElseThrow();
+        }
+        Process cli = new ProcessBuilder(ForkedJvm.JAVA_HOME.resolve("bin/java").toString(), "-jar",
+                ForkedJvm.AGENT_JAR.toString(), "report", report.toString()).redirectErrorStream(true).start();
+        String out = new String(cli.getInputStream().readAllBytes());
+        assertThat(cli.waitFor()).as(out).isZero();
+        assertThat(out).contains("fork #1 in pid").contains("\"cache-refresher\"").contains(CREATED_IN_DEMO)
+                .contains("Verdict:");
+    }
+}

@@ -1,0 +1,173 @@
+package dev.forkguard.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs an application in a real JVM, with or without the agent, and waits for it within a bound.
+ * On time-out the JVM and every process below it get SIGKILL (a hung forked JVM ignores SIGTERM);
+ * no process a test starts outlives it.
+ */
+final class ForkedJvm {
+
+    static final Path AGENT_JAR = Paths.get(System.getProperty("forkguard.it.agentJar", "../agent/target/forkguard-agent.jar"));
+    static final Path APP_JAR = Paths.get(System.getProperty("forkguard.it.appJar", "target/forkguard-demo.jar"));
+    static final Path JAVA_HOME = Paths.get(System.getProperty("forkguard.it.javaHome", System.getProperty("java.home")));
+
+    private final String mainClass;
+    private final List<String> jvmArgs = new ArrayList<>();
+    private final List<String> appArgs = new ArrayList<>();
+    private final List<String> classpath = new ArrayList<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private String agentArgs;
+    private boolean agent = true;
+    private Duration timeout = Duration.ofSeconds(60);
+
+    private ForkedJvm(String mainClass) {
+        this.mainClass = mainClass;
+        classpath.add(APP_JAR.toString());
+        // The application's own JNA must not be what warns on JDK 22+; the agent's must not warn at all.
+        jvmArgs.add("--enable-native-access=ALL-UNNAMED");
+    }
+
+    static ForkedJvm app(Class<?> main) {
+        return new ForkedJvm(main.getName());
+    }
+
+    static ForkedJvm app(String mainClass) {
+        return new ForkedJvm(mainClass);
+    }
+
+    ForkedJvm agentArgs(String args) {
+        this.agentArgs = args;
+        return this;
+    }
+
+    ForkedJvm withoutAgent() {
+        this.agent = false;
+        return this;
+    }
+
+    ForkedJvm jvmArg(String... args) {
+        jvmArgs.addAll(Arrays.asList(args));
+        return this;
+    }
+
+    ForkedJvm args(String... args) {
+        appArgs.addAll(Arrays.asList(args));
+        return this;
+    }
+
+    ForkedJvm env(String key, String value) {
+        env.put(key, value);
+        return this;
+    }
+
+    ForkedJvm timeout(Duration t) {
+        this.timeout = t;
+        return this;
+    }
+
+    static int javaFeature() {
+        try {
+            Process p = new ProcessBuilder(JAVA_HOME.resolve("bin/java").toString(), "-version").redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            String v = out.replaceAll("(?s).*version \"([0-9]+).*", "$1");
+            return Integer.parseInt(v);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the version of " + JAVA_HOME, e);
+        }
+    }
+
+    Result run() throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(JAVA_HOME.resolve("bin/java").toString());
+        cmd.add("-Xshare:auto");
+        cmd.addAll(jvmArgs);
+        if (agent) {
+            cmd.add("-javaagent:" + AGENT_JAR.toAbsolutePath() + (agentArgs == null ? "" : "=" + agentArgs));
+        }
+        cmd.add("-cp");
+        cmd.add(String.join(java.io.File.pathSeparator, classpath));
+        cmd.add(mainClass);
+        cmd.addAll(appArgs);
+        Path dir = Files.createTempDirectory("forkguard-it-");
+        Path out = dir.resolve("stdout");
+        Path err = dir.resolve("stderr");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("FORKGUARD_"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!finished) {
+            killTree(p.toHandle());
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        // Children the application forked and did not reap are killed too.
+        killTree(p.toHandle());
+        return new Result(cmd, finished ? p.exitValue() : -1, !finished, Files.readString(out), Files.readString(err));
+    }
+
+    private static void killTree(ProcessHandle root) {
+        root.descendants().forEach(ProcessHandle::destroyForcibly);
+        root.destroyForcibly();
+    }
+
+    /** What the JVM printed and how it ended. */
+    static final class Result {
+        final List<String> command;
+        final int exitCode;
+        final boolean timedOut;
+        final String stdout;
+        final String stderr;
+
+        Result(List<String> command, int exitCode, boolean timedOut, String stdout, String stderr) {
+            this.command = command;
+            this.exitCode = exitCode;
+            this.timedOut = timedOut;
+            this.stdout = stdout;
+            this.stderr = stderr;
+        }
+
+        /** Lines of standard error that contain {@code text}. */
+        List<String> stderrLines(String text) {
+            List<String> out = new ArrayList<>();
+            for (String line : stderr.split("\n")) {
+                if (line.contains(text)) {
+                    out.add(line);
+                }
+            }
+            return out;
+        }
+
+        /** The agent's log lines at {@code level}, from the level on (no timestamp). */
+        List<String> agentLines(String level) {
+            List<String> out = new ArrayList<>();
+            for (String line : stderr.split("\n")) {
+                int at = line.indexOf("[forkguard] " + level);
+                if (at >= 0) {
+                    out.add(line.substring(at + "[forkguard] ".length()));
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public String toString() {
+            return "command: " + String.join(" ", command) + "\nexit: " + exitCode + (timedOut ? " (timed out)" : "")
+                    + "\n--- stdout ---\n" + stdout + "\n--- stderr ---\n" + stderr;
+        }
+    }
+}
