@@ -2,7 +2,6 @@ package dev.forkguard.probe;
 
 import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +42,7 @@ public final class AtforkRegistrar {
         Objects.requireNonNull(prepare, "prepare");
         Objects.requireNonNull(parent, "parent");
         Libc.bind();
-        NativeLibrary c = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
+        NativeLibrary c = Libc.cLibrary();
 
         Function glibc = lookup(c, GLIBC_REGISTER);
         Function posix = glibc == null ? lookup(c, PTHREAD_ATFORK) : null;

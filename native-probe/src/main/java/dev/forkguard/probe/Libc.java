@@ -2,7 +2,6 @@ package dev.forkguard.probe;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
 
 /**
  * Direct-mapped C library functions, because a forked child may call them and only direct-mapped
@@ -63,7 +62,7 @@ public final class Libc {
         }
         NativeLibrary c;
         try {
-            c = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
+            c = cLibrary();
             Native.register(Libc.class, c);
         } catch (LinkageError | RuntimeException e) {
             // LinkageError covers a missing JNA jar, a JNA native library that will not load and a
@@ -94,6 +93,16 @@ public final class Libc {
                     + System.getProperty("os.arch") + " is unknown");
         }
         gettidMode = mode;
+    }
+
+    /**
+     * The C library already mapped into this process, through {@code dlopen(NULL)}: no guessing of
+     * its file name ({@code libc.so} is a linker script on glibc; musl names it differently).
+     * Note: the first use of JNA's {@code NativeLibrary} runs {@code /sbin/ldconfig -p} once, from its
+     * static initialiser, on every Linux; JNA offers no way around it (seen with strace, JNA 5.17).
+     */
+    static NativeLibrary cLibrary() {
+        return NativeLibrary.getProcess();
     }
 
     static long sysGettidForArch(String arch) {
