@@ -20,7 +20,7 @@ public final class ForkDemo {
         Libc.bind();
         ReentrantLock cacheLock = new ReentrantLock();
         Object registry = new Object();
-        CountDownLatch held = new CountDownLatch(2);
+        CountDownLatch held = new CountDownLatch(4);
         CountDownLatch release = new CountDownLatch(1);
 
         Thread refresher = new Thread(() -> {
@@ -44,7 +44,10 @@ public final class ForkDemo {
 
         ExecutorService pool = Executors.newFixedThreadPool(2);
         for (int i = 0; i < 2; i++) {
-            pool.submit(() -> awaitQuietly(release));
+            pool.submit(() -> {
+                held.countDown();
+                awaitQuietly(release);
+            });
         }
         held.await();
 

@@ -39,7 +39,7 @@ class ForkReportIT {
                         + "dev\\.forkguard\\.demo\\.ForkDemo\\.main\\(ForkDemo\\.java:\\d+\\)")
                 .containsPattern("- holds java\\.util\\.concurrent\\.locks\\.ReentrantLock@[0-9a-f]+, "
                         + Pattern.quote(CREATED_IN_DEMO))
-                .containsPattern("\"pool-1-thread-1\" #\\d+ WAITING, worker of "
+                .containsPattern("\"pool-1-thread-1\" #\\d+ [A-Z_]+, worker of "
                         + "java\\.util\\.concurrent\\.ThreadPoolExecutor@[0-9a-f]+ " + Pattern.quote(CREATED_IN_DEMO))
                 .containsPattern("monitor java\\.lang\\.Object@[0-9a-f]+ held by \"registry-writer\"")
                 .containsPattern("locked at dev\\.forkguard\\.demo\\.ForkDemo\\.lambda\\$main\\$\\d+\\(ForkDemo\\.java:\\d+\\)")

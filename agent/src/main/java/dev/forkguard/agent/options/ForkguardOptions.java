@@ -55,9 +55,15 @@ public final class ForkguardOptions {
                     + "Untracked locks still appear in reports, without a creation site.",
             text -> intIn(text, 0, 100_000_000));
 
+    public static final Option<String> HELD_LOCKS = new Option<>("heldLocks", "tracked", "tracked",
+            "How the fork-time snapshot finds held java.util.concurrent locks: tracked (read the owner of "
+                    + "each lock the agent tracks; cost grows with tracked locks) or heap (the JVM's own heap "
+                    + "walk; finds untracked locks too, but its cost, inside the fork pause, grows with the heap).",
+            text -> oneOf(text, "tracked", "heap"));
+
     /** All options, in the order the docs list them. */
     public static final List<Option<?>> ALL = List.of(
-            REPORT_DIR, LOG, LOG_LEVEL, WATCHDOG, CHILD_POLICY, CHILD_EXIT_CODE, STACK_DEPTH, MAX_TRACKED, TRACK_RATE);
+            REPORT_DIR, LOG, LOG_LEVEL, WATCHDOG, CHILD_POLICY, CHILD_EXIT_CODE, STACK_DEPTH, MAX_TRACKED, TRACK_RATE, HELD_LOCKS);
 
     private final Map<Option<?>, Object> values;
     private final List<String> problems;

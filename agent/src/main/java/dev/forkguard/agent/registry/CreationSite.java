@@ -18,6 +18,9 @@ public final class CreationSite {
     private static final int MAX_INTERNED = 20_000;
     private static final ConcurrentHashMap<Key, CreationSite> INTERNED = new ConcurrentHashMap<>();
 
+    /** For locks the agent did not track (over the budget or table size); only the JVM saw them. */
+    public static final CreationSite UNTRACKED = new CreationSite(new StackTraceElement[0], -1, false);
+
     private final StackTraceElement[] frames;
     private final int siteIndex;
     private final boolean beforeAgent;
@@ -78,7 +81,7 @@ public final class CreationSite {
             return "(created before forkguard was attached)";
         }
         StackTraceElement s = site();
-        return s == null ? "(unknown)" : s.toString();
+        return s == null ? "(not tracked)" : dev.forkguard.agent.report.Frames.format(s);
     }
 
     @Override
@@ -106,7 +109,10 @@ public final class CreationSite {
     }
 
     private static final class Key {
-        private final StackTraceElement[] frames;
+        /** For locks the agent did not track (over the budget or table size); only the JVM saw them. */
+    public static final CreationSite UNTRACKED = new CreationSite(new StackTraceElement[0], -1, false);
+
+    private final StackTraceElement[] frames;
         private final int hash;
 
         Key(StackTraceElement[] frames) {

@@ -2,6 +2,7 @@ package dev.forkguard.agent.registry;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Creation sites of tracked locks, keyed weakly by the object the JVM reports as owned: the
@@ -40,6 +41,27 @@ public final class LockRegistry {
 
     public LockRecord bySynchronizer(Object synchronizer) {
         return table.get(synchronizer);
+    }
+
+    /**
+     * Adds to {@code out}, by owner thread id, every tracked lock held exclusively right now. Runs in
+     * the fork window: a pass over the table, a field read a lock, no formatting.
+     */
+    public void collectOwned(final Map<Long, List<LockRecord>> out) {
+        table.forEach(new IdentityWeakTable.Visitor<LockRecord>() {
+            @Override
+            public void visit(Object synchronizer, LockRecord record) {
+                Thread owner = SynchronizerOwners.ownerOf(synchronizer);
+                if (owner != null) {
+                    List<LockRecord> held = out.get(owner.getId());
+                    if (held == null) {
+                        held = new ArrayList<>(2);
+                        out.put(owner.getId(), held);
+                    }
+                    held.add(record);
+                }
+            }
+        });
     }
 
     /** The record of the synchronizer with this identity hash, or null if none or ambiguous. */

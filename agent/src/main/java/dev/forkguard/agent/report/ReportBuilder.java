@@ -11,7 +11,6 @@ import dev.forkguard.agent.report.ForkReport.OsThreadEntry;
 import dev.forkguard.agent.report.ForkReport.ThreadEntry;
 import dev.forkguard.agent.snapshot.ForkSnapshot;
 import dev.forkguard.probe.proc.ProcTask;
-import java.lang.management.LockInfo;
 import java.lang.management.MonitorInfo;
 import java.lang.management.ThreadInfo;
 import java.time.Instant;
@@ -31,7 +30,6 @@ public final class ReportBuilder {
     /** Comm names are cut to 15 characters by the kernel. */
     private static final int COMM_LENGTH = 15;
     private static final String JNA_CALLBACK = "com.sun.jna.CallbackReference";
-    private static final String WORKER_LOCK = "java.util.concurrent.ThreadPoolExecutor$Worker";
 
     private final String version;
 
@@ -39,7 +37,11 @@ public final class ReportBuilder {
         this.version = version;
     }
 
-    public ForkReport build(ForkSnapshot s, Integer childPid, ForkReport.Tracking tracking) {
+    /**
+     * @param osThreads the process's OS threads, named after the fork (those gone by then are left out)
+     */
+    public ForkReport build(ForkSnapshot s, List<ProcTask> osThreadsNamed, Integer childPid,
+            ForkReport.Tracking tracking) {
         ThreadEntry forking = null;
         List<ThreadEntry> vanishing = new ArrayList<>();
         List<LockEntry> orphaned = new ArrayList<>();
@@ -61,14 +63,14 @@ public final class ReportBuilder {
             if (entry.agentThread()) {
                 continue;
             }
-            addHeldLocks(info, s.heldLocks, orphaned);
+            addHeldLocks(info, s.ownedLocks.get(info.getThreadId()), orphaned);
             for (StackTraceElement f : info.getStackTrace()) {
                 if ("<clinit>".equals(f.getMethodName())) {
                     classInits.add(new ClassInitEntry(f.getClassName(), info.getThreadId(), info.getThreadName()));
                 }
             }
         }
-        List<OsThreadEntry> osThreads = osThreads(s, javaNames);
+        List<OsThreadEntry> osThreads = osThreads(s.forkingTid, osThreadsNamed, javaNames);
         int javaVanishing = 0;
         for (ThreadEntry t : vanishing) {
             javaVanishing += t.agentThread() ? 0 : 1;
@@ -131,18 +133,13 @@ public final class ReportBuilder {
         return stack;
     }
 
-    private static void addHeldLocks(ThreadInfo info, Map<Integer, LockRecord> records, List<LockEntry> out) {
-        for (LockInfo held : info.getLockedSynchronizers()) {
-            if (WORKER_LOCK.equals(held.getClassName())) {
-                continue; // a pool worker's lock on itself: nobody else ever waits for it
+    private static void addHeldLocks(ThreadInfo info, List<LockRecord> owned, List<LockEntry> out) {
+        if (owned != null) {
+            for (LockRecord r : owned) {
+                CreationSite site = r.site();
+                out.add(new LockEntry("SYNCHRONIZER", r.type(), r.identity(), info.getThreadId(), info.getThreadName(),
+                        null, site == CreationSite.UNTRACKED ? null : site.describe(), Frames.format(site.frames())));
             }
-            LockRecord r = records.get(held.getIdentityHashCode());
-            String type = r == null ? ownerTypeOf(held.getClassName()) : r.type();
-            String identity = r == null ? held.toString() : r.identity();
-            String createdAt = r == null ? null : r.site().describe();
-            List<String> creationStack = r == null ? List.of() : Frames.format(r.site().frames());
-            out.add(new LockEntry("SYNCHRONIZER", type, identity, info.getThreadId(), info.getThreadName(), null,
-                    createdAt, creationStack));
         }
         for (MonitorInfo m : info.getLockedMonitors()) {
             out.add(new LockEntry("MONITOR", m.getClassName(), m.toString(), info.getThreadId(), info.getThreadName(),
@@ -150,16 +147,10 @@ public final class ReportBuilder {
         }
     }
 
-    /** {@code ReentrantLock$NonfairSync} is reported as the lock users know, {@code ReentrantLock}. */
-    private static String ownerTypeOf(String syncClass) {
-        int dollar = syncClass.indexOf('$');
-        return dollar < 0 ? syncClass : syncClass.substring(0, dollar);
-    }
-
-    private static List<OsThreadEntry> osThreads(ForkSnapshot s, Map<String, Integer> javaNames) {
+    private static List<OsThreadEntry> osThreads(int forkingTid, List<ProcTask> tasks, Map<String, Integer> javaNames) {
         List<OsThreadEntry> out = new ArrayList<>();
-        for (ProcTask task : s.osThreads) {
-            if (task.tid() == s.forkingTid) {
+        for (ProcTask task : tasks) {
+            if (task.tid() == forkingTid) {
                 continue;
             }
             Integer left = javaNames.get(task.name());

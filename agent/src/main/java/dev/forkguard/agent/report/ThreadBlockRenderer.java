@@ -14,6 +14,8 @@ import java.util.List;
 public final class ThreadBlockRenderer {
 
     private static final int FRAMES_SHOWN = 12;
+    private static final java.util.Set<String> JDK_THREADS = java.util.Set.of("Reference Handler", "Finalizer",
+            "Signal Dispatcher", "Common-Cleaner", "Notification Thread", "Attach Listener", "process reaper");
 
     private ThreadBlockRenderer() {}
 
@@ -25,19 +27,26 @@ public final class ThreadBlockRenderer {
             thread(b, r.forkingThread(), r.orphanedLocks());
         }
         int agentThreads = 0;
+        StringBuilder jdkThreads = new StringBuilder();
         b.append("Threads that will not exist in the child:\n");
         for (ThreadEntry t : r.vanishingThreads()) {
             if (t.agentThread()) {
                 agentThreads++;
-                continue;
+            } else if (isQuietJdkThread(t, r.orphanedLocks())) {
+                jdkThreads.append(jdkThreads.length() == 0 ? "" : ", ").append('"').append(t.name()).append("\" #")
+                        .append(t.id());
+            } else {
+                thread(b, t, r.orphanedLocks());
             }
-            thread(b, t, r.orphanedLocks());
+        }
+        if (jdkThreads.length() > 0) {
+            b.append("  JDK threads holding no lock: ").append(jdkThreads).append('\n');
         }
         if (agentThreads > 0) {
             b.append("  (and ").append(agentThreads).append(" of forkguard's own threads)\n");
         }
-        osThreads(b, r.osThreads(), "JVM_INTERNAL", "  JVM-internal threads: ");
-        osThreads(b, r.osThreads(), "NATIVE", "  Native threads unknown to the JVM: ");
+        osThreads(b, r.osThreads(), "JVM_INTERNAL", "  JVM-internal threads: ", r.parentPid());
+        osThreads(b, r.osThreads(), "NATIVE", "  Native threads unknown to the JVM: ", r.parentPid());
         if (!r.orphanedLocks().isEmpty()) {
             b.append("Locks that stay locked in the child (").append(r.orphanedLocks().size()).append("):\n");
             for (LockEntry l : r.orphanedLocks()) {
@@ -94,13 +103,26 @@ public final class ThreadBlockRenderer {
         }
     }
 
-    private static void osThreads(StringBuilder b, List<OsThreadEntry> threads, String kind, String label) {
+    /** The JDK's own service threads, started before the agent, holding nothing: one line for all. */
+    private static boolean isQuietJdkThread(ThreadEntry t, List<LockEntry> orphaned) {
+        if (t.startedAt() != null || t.executor() != null || !JDK_THREADS.contains(t.name())) {
+            return false;
+        }
+        for (LockEntry l : orphaned) {
+            if (l.holderId() == t.id()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void osThreads(StringBuilder b, List<OsThreadEntry> threads, String kind, String label, int pid) {
         StringBuilder line = new StringBuilder();
         int n = 0;
         for (OsThreadEntry t : threads) {
             if (kind.equals(t.kind())) {
                 line.append(n++ == 0 ? "" : ", ").append('"').append(t.name()).append("\" (tid ").append(t.tid())
-                        .append(')');
+                        .append(t.tid() == pid ? ", the process's first thread)" : ")");
             }
         }
         if (n > 0) {

@@ -1,17 +1,19 @@
 package dev.forkguard.agent.snapshot;
 
+import dev.forkguard.agent.registry.CreationSite;
+import dev.forkguard.agent.registry.LazySite;
 import dev.forkguard.agent.registry.LockRecord;
 import dev.forkguard.agent.registry.LockRegistry;
 import dev.forkguard.agent.registry.ThreadOrigin;
 import dev.forkguard.agent.registry.ThreadRegistry;
 import dev.forkguard.probe.Libc;
 import dev.forkguard.probe.proc.ChildProcesses;
-import dev.forkguard.probe.proc.ProcTask;
 import dev.forkguard.probe.proc.ProcTasks;
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -20,28 +22,37 @@ import java.util.Set;
 
 /**
  * Takes a {@link ForkSnapshot} inside the fork window. It runs in the forking thread while every
- * other thread still runs, so it may allocate, but it must be quick: its time is added to the fork
- * pause. Measured costs and choices:
+ * other thread still runs, so it may allocate, but its time is added to the fork pause. Measured
+ * here, and chosen accordingly:
  * <ul>
- *   <li>{@code dumpAllThreads(true, true, depth)} is the one safepoint: it gives stacks, held monitors
- *       and held {@code AbstractOwnableSynchronizer}s at once (0.3 ms at 10 threads, 0.6 ms at 100);
- *   <li>{@code /proc/self/task} gives the OS threads the JVM does not list (VM Thread, GC, JIT);
- *   <li>registry look-ups are hash look-ups; nothing is formatted here.
+ *   <li>{@code dumpAllThreads(true, false, depth)}: stacks and held monitors in one safepoint
+ *       (0.13 ms at 10 threads, 0.65 ms at 100). Not {@code lockedSynchronizers = true}: that walks
+ *       the whole heap (7 to 12 ms here, more with a larger heap);
+ *   <li>owned {@code java.util.concurrent} locks: the owner field of each tracked lock, instead;
+ *   <li>OS threads: the ids only, one directory read; names are read after the fork, because a
+ *       file read a thread costs about 25 µs.
  * </ul>
  */
 public final class SnapshotRecorder {
+
+    private static final String WORKER_LOCK = "java.util.concurrent.ThreadPoolExecutor$Worker";
 
     private final ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
     private final ThreadRegistry threadRegistry;
     private final LockRegistry lockRegistry;
     private final int stackDepth;
+    private final boolean heapWalk;
     private final Set<Long> agentThreadIds;
 
+    /**
+     * @param heapWalk find owned locks with the JVM's heap walk rather than from the lock registry
+     */
     public SnapshotRecorder(ThreadRegistry threadRegistry, LockRegistry lockRegistry, int stackDepth,
-            Set<Long> agentThreadIds) {
+            boolean heapWalk, Set<Long> agentThreadIds) {
         this.threadRegistry = threadRegistry;
         this.lockRegistry = lockRegistry;
         this.stackDepth = stackDepth;
+        this.heapWalk = heapWalk;
         this.agentThreadIds = agentThreadIds;
     }
 
@@ -50,29 +61,57 @@ public final class SnapshotRecorder {
         int pid = Libc.getpid();
         int tid = Libc.gettid();
         long forkingThreadId = Thread.currentThread().getId();
-        ThreadInfo[] threads = threadBean.dumpAllThreads(true, true, stackDepth);
-        List<ProcTask> osThreads = ProcTasks.list();
+        ThreadInfo[] threads = threadBean.dumpAllThreads(true, heapWalk, stackDepth);
+        Map<Long, List<LockRecord>> owned = new HashMap<>();
+        if (heapWalk) {
+            ownedFromHeapWalk(threads, owned);
+        } else {
+            lockRegistry.collectOwned(owned);
+        }
+        int[] osThreadIds = ProcTasks.tids();
         int[] childrenBefore = ChildProcesses.of(pid, tid);
         Map<Long, ThreadOrigin> allOrigins = threadRegistry.originsById();
         Map<Long, ThreadOrigin> origins = new HashMap<>();
-        Map<Integer, LockRecord> heldLocks = new HashMap<>();
+        for (ThreadInfo info : threads) {
+            if (info != null) {
+                ThreadOrigin origin = allOrigins.get(info.getThreadId());
+                if (origin != null) {
+                    origins.put(info.getThreadId(), origin);
+                }
+            }
+        }
+        return new ForkSnapshot(sequence, System.currentTimeMillis(), pid, tid, forkingThreadId, threads, osThreadIds,
+                childrenBefore, origins, owned, Collections.unmodifiableSet(agentThreadIds),
+                System.nanoTime() - start);
+    }
+
+    private void ownedFromHeapWalk(ThreadInfo[] threads, Map<Long, List<LockRecord>> owned) {
         for (ThreadInfo info : threads) {
             if (info == null) {
                 continue;
             }
-            ThreadOrigin origin = allOrigins.get(info.getThreadId());
-            if (origin != null) {
-                origins.put(info.getThreadId(), origin);
-            }
             for (LockInfo held : info.getLockedSynchronizers()) {
-                LockRecord record = lockRegistry.bySynchronizerHash(held.getIdentityHashCode());
-                if (record != null) {
-                    heldLocks.put(held.getIdentityHashCode(), record);
+                if (WORKER_LOCK.equals(held.getClassName())) {
+                    continue; // a pool worker's lock on itself: nobody else ever waits for it
                 }
+                LockRecord record = lockRegistry.bySynchronizerHash(held.getIdentityHashCode());
+                if (record == null) {
+                    record = new LockRecord(ownerTypeOf(held.getClassName()), held.getIdentityHashCode(),
+                            LazySite.of(CreationSite.UNTRACKED));
+                }
+                List<LockRecord> list = owned.get(info.getThreadId());
+                if (list == null) {
+                    list = new ArrayList<>(2);
+                    owned.put(info.getThreadId(), list);
+                }
+                list.add(record);
             }
         }
-        return new ForkSnapshot(sequence, System.currentTimeMillis(), pid, tid, forkingThreadId, threads, osThreads,
-                childrenBefore, origins, heldLocks, Collections.unmodifiableSet(agentThreadIds),
-                System.nanoTime() - start);
+    }
+
+    /** {@code ReentrantLock$NonfairSync} is reported as the lock users know, {@code ReentrantLock}. */
+    private static String ownerTypeOf(String syncClass) {
+        int dollar = syncClass.indexOf('$');
+        return dollar < 0 ? syncClass : syncClass.substring(0, dollar);
     }
 }

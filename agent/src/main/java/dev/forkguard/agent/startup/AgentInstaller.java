@@ -6,6 +6,7 @@ import dev.forkguard.agent.instrument.Instrumentations;
 import dev.forkguard.agent.logging.AgentLogging;
 import dev.forkguard.agent.options.ForkguardOptions;
 import dev.forkguard.agent.registry.LockRegistry;
+import dev.forkguard.agent.registry.SynchronizerOwners;
 import dev.forkguard.agent.registry.ThreadRegistry;
 import dev.forkguard.agent.registry.TrackingBudget;
 import dev.forkguard.agent.report.ForkReport;
@@ -24,6 +25,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
@@ -103,8 +106,16 @@ public final class AgentInstaller {
         AgentThreads agentThreads = new AgentThreads(AgentInstaller.class.getClassLoader(),
                 com.sun.jna.Native.class.getClassLoader());
         agentThreads.add(pipeline.thread());
-        ForkHandler forkHandler = new ForkHandler(new SnapshotRecorder(threads, locks, depth, agentThreads.ids()),
-                pipeline);
+        boolean heapWalk = "heap".equals(options.get(ForkguardOptions.HELD_LOCKS));
+        if (!heapWalk) {
+            String why = openLocksPackage(inst);
+            if (why != null) {
+                log.warn("forkguard: cannot read lock owners directly ({}); using heldLocks=heap", why);
+                heapWalk = true;
+            }
+        }
+        SnapshotRecorder recorder = new SnapshotRecorder(threads, locks, depth, heapWalk, agentThreads.ids());
+        ForkHandler forkHandler = new ForkHandler(recorder, pipeline);
 
         Instrumentations.Result instrumented = Instrumentations.install(inst);
         for (String error : instrumented.errors) {
@@ -113,7 +124,7 @@ public final class AgentInstaller {
         log.debug("forkguard: instrumented {}", instrumented.transformed);
         ForkguardBridge.install(new AgentHooks(threads, locks, agentThreads));
         agentThreads.scanLive();
-        pipeline.start();
+        pipeline.start(recorder);
 
         String via = registerHandlers(forkHandler, log);
         if (via == null) {
@@ -137,6 +148,20 @@ public final class AgentInstaller {
     public static void reapply(String agentArgs) {
         AgentLogging.logger(AgentInstaller.class).info("forkguard is already active in this JVM; "
                 + "options '{}' of the second start are ignored", agentArgs == null ? "" : agentArgs);
+    }
+
+    /** Opens java.util.concurrent.locks to the agent's module alone, for {@link SynchronizerOwners}. */
+    private static String openLocksPackage(Instrumentation inst) {
+        try {
+            Module javaBase = Object.class.getModule();
+            inst.redefineModule(javaBase, Set.<Module>of(), Map.<String, Set<Module>>of(),
+                    Map.of("java.util.concurrent.locks", Set.of(SynchronizerOwners.class.getModule())),
+                    Set.<Class<?>>of(), Map.<Class<?>, List<Class<?>>>of());
+            SynchronizerOwners.init();
+            return null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return e.toString();
+        }
     }
 
     private static String probeProblem(String jnaProblem) {

@@ -88,6 +88,34 @@ public final class ProcTasks {
         return new ProcTask(tid, stat.substring(open + 1, close), stat.charAt(close + 2));
     }
 
+    /**
+     * The thread ids of this process, and nothing else: one directory read, cheap enough for the
+     * fork window, where reading each thread's name (about 25 µs a thread) is not.
+     */
+    public static int[] tids() {
+        int[] out = new int[64];
+        int n = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Paths.get("/proc/self/task"))) {
+            for (Path entry : entries) {
+                int tid = parseTid(entry.getFileName().toString());
+                if (tid > 0) {
+                    if (n == out.length) {
+                        out = java.util.Arrays.copyOf(out, n * 2);
+                    }
+                    out[n++] = tid;
+                }
+            }
+        } catch (IOException | DirectoryIteratorException e) {
+            // Listing /proc/self/task cannot fail while this process runs; keep what was read.
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** Name and state of thread {@code tid} of this process, or null if it has exited. */
+    public static ProcTask read(int tid) {
+        return readTask(Paths.get("/proc/self/task", Integer.toString(tid)), tid, new byte[512]);
+    }
+
     /** The tid a task directory is named after, or -1 for anything that is not a plain number. */
     static int parseTid(String name) {
         int n = name.length();
