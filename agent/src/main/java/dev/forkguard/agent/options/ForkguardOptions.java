@@ -43,7 +43,8 @@ public final class ForkguardOptions {
             "Exit code of a child stopped by childPolicy=exit.", text -> intIn(text, 1, 255));
 
     public static final Option<Integer> STACK_DEPTH = new Option<>("stackDepth", 32, "32",
-            "Frames kept per thread at fork time; deeper stacks cost more inside the fork pause.",
+            "Frames kept per thread at fork time; monitors locked deeper are not seen. Deeper stacks cost more "
+                    + "inside the fork pause.",
             text -> intIn(text, 1, 1024));
 
     public static final Option<Integer> MAX_TRACKED = new Option<>("maxTracked", 1_000_000, "1000000",

@@ -54,7 +54,8 @@ public final class ReportBuilder {
             countName(javaNames, osName(info.getThreadName()));
             boolean isForking = info.getThreadId() == s.forkingThreadId;
             ThreadEntry entry = threadEntry(info, s.origins.get(info.getThreadId()),
-                    s.agentThreadIds.contains(info.getThreadId()), isForking);
+                    s.agentThreadIds.contains(info.getThreadId()),
+                    isForking ? forkingStack(s.forkingStack, info.getStackTrace().length) : info.getStackTrace());
             if (isForking) {
                 forking = entry;
                 continue;
@@ -98,7 +99,7 @@ public final class ReportBuilder {
     }
 
     private static ThreadEntry threadEntry(ThreadInfo info, ThreadOrigin origin, boolean agentThread,
-            boolean forking) {
+            StackTraceElement[] stack) {
         String startedBy = null;
         String startedAt = null;
         List<String> startStack = List.of();
@@ -116,21 +117,24 @@ public final class ReportBuilder {
             }
         }
         return new ThreadEntry(info.getThreadId(), info.getThreadName(), info.getThreadState().name(),
-                info.isDaemon(), Frames.format(forking ? withoutHandlerFrames(info.getStackTrace())
-                        : info.getStackTrace()), startedBy, startedAt, startStack, executor, agentThread);
+                info.isDaemon(), Frames.format(stack), startedBy, startedAt, startStack, executor, agentThread);
     }
 
     /**
      * The forking thread was inside the fork handler when its stack was taken: drop the snapshot's,
-     * the handler's and JNA's callback frames, so the stack starts at the call of {@code fork()}.
+     * the handler's and JNA's callback frames, so the stack starts at the call of {@code fork()}, and
+     * keep as many frames as the other threads got.
      */
-    static StackTraceElement[] withoutHandlerFrames(StackTraceElement[] stack) {
+    static StackTraceElement[] forkingStack(Throwable capture, int depth) {
+        StackTraceElement[] stack = capture.getStackTrace();
+        int from = 0;
         for (int i = stack.length - 1; i >= 0; i--) {
             if (stack[i].getClassName().startsWith(JNA_CALLBACK)) {
-                return Arrays.copyOfRange(stack, i + 1, stack.length);
+                from = i + 1;
+                break;
             }
         }
-        return stack;
+        return Arrays.copyOfRange(stack, from, Math.min(stack.length, from + Math.max(depth, 1)));
     }
 
     private static void addHeldLocks(ThreadInfo info, List<LockRecord> owned, List<LockEntry> out) {
@@ -181,8 +185,8 @@ public final class ReportBuilder {
                 .append(nativeThreads).append(" native threads do not exist in it. ");
         if (!orphaned.isEmpty()) {
             LockEntry first = orphaned.get(0);
-            b.append(orphaned.size()).append(orphaned.size() == 1 ? " lock" : " locks")
-                    .append(" held by those threads stay locked for ever: a thread of the child that takes ")
+            b.append(orphaned.size()).append(orphaned.size() == 1 ? " lock held by those threads stays"
+                    : " locks held by those threads stay").append(" locked for ever: a thread of the child that takes ")
                     .append(first.identity());
             if (first.createdAt() != null) {
                 b.append(" (created at ").append(first.createdAt()).append(')');

@@ -20,6 +20,11 @@ public final class ForkSnapshot {
     public final int forkingTid;
     public final long forkingThreadId;
     public final ThreadInfo[] threads;
+    /**
+     * The forking thread's own stack, as a cheap unmaterialised capture: the thread dump's depth
+     * would be spent on the handler's own frames.
+     */
+    public final Throwable forkingStack;
     /** Every OS thread of the process; names are read after the fork, off the fork window. */
     public final int[] osThreadIds;
     /** Children of the forking thread just before the fork, to tell the new child from older ones. */
@@ -32,7 +37,7 @@ public final class ForkSnapshot {
     public final long recordNanos;
 
     ForkSnapshot(long sequence, long epochMillis, int pid, int forkingTid, long forkingThreadId, ThreadInfo[] threads,
-            int[] osThreadIds, int[] childrenBefore, Map<Long, ThreadOrigin> origins,
+            Throwable forkingStack, int[] osThreadIds, int[] childrenBefore, Map<Long, ThreadOrigin> origins,
             Map<Long, List<LockRecord>> ownedLocks, Set<Long> agentThreadIds, long recordNanos) {
         this.sequence = sequence;
         this.epochMillis = epochMillis;
@@ -40,6 +45,7 @@ public final class ForkSnapshot {
         this.forkingTid = forkingTid;
         this.forkingThreadId = forkingThreadId;
         this.threads = threads;
+        this.forkingStack = forkingStack;
         this.osThreadIds = osThreadIds;
         this.childrenBefore = childrenBefore;
         this.origins = origins;

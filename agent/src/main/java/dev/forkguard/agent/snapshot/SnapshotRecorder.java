@@ -61,6 +61,7 @@ public final class SnapshotRecorder {
         int pid = Libc.getpid();
         int tid = Libc.gettid();
         long forkingThreadId = Thread.currentThread().getId();
+        Throwable forkingStack = new Throwable("fork");
         ThreadInfo[] threads = threadBean.dumpAllThreads(true, heapWalk, stackDepth);
         Map<Long, List<LockRecord>> owned = new HashMap<>();
         if (heapWalk) {
@@ -80,7 +81,8 @@ public final class SnapshotRecorder {
                 }
             }
         }
-        return new ForkSnapshot(sequence, System.currentTimeMillis(), pid, tid, forkingThreadId, threads, osThreadIds,
+        return new ForkSnapshot(sequence, System.currentTimeMillis(), pid, tid, forkingThreadId, threads, forkingStack,
+                osThreadIds,
                 childrenBefore, origins, owned, Collections.unmodifiableSet(agentThreadIds),
                 System.nanoTime() - start);
     }
