@@ -28,6 +28,7 @@ final class BootBridge {
     /** In definition order: an interface before the classes that implement it. */
     private static final List<String> CLASSES = List.of(
             "dev.forkguard.bridge.ForkguardHooks",
+            "dev.forkguard.bridge.OrphanedLockError",
             "dev.forkguard.bridge.ForkguardBridge",
             "dev.forkguard.bridge.ForkguardBridge$1",
             "dev.forkguard.bridge.ForkguardBridge$NoHooks");
@@ -52,7 +53,7 @@ final class BootBridge {
             defineClass.invoke(unsafe, name, bytes, 0, bytes.length, null, null);
         }
         // Advice inlined into java.base calls the bridge: java.base must read its (unnamed) module.
-        Module bridge = Class.forName(CLASSES.get(1), false, null).getModule();
+        Module bridge = Class.forName(CLASSES.get(2), false, null).getModule();
         inst.redefineModule(javaBase, Set.of(bridge), Collections.<String, Set<Module>>emptyMap(),
                 Collections.<String, Set<Module>>emptyMap(), Collections.<Class<?>>emptySet(),
                 Collections.<Class<?>, List<Class<?>>>emptyMap());
@@ -60,7 +61,7 @@ final class BootBridge {
 
     static boolean isDefined() {
         try {
-            Class.forName(CLASSES.get(1), false, null);
+            Class.forName(CLASSES.get(2), false, null);
             return true;
         } catch (ClassNotFoundException e) {
             return false;

@@ -11,6 +11,12 @@ public final class ForkguardBridge {
 
     private static volatile ForkguardHooks hooks = NO_HOOKS;
 
+    /**
+     * Set by the prepare handler, cleared by the parent handler; in a forked child nobody clears it.
+     * Lock-acquire advice reads only this in the common case: one volatile load, a plain load on x86.
+     */
+    public static volatile boolean forkInFlight;
+
     /** Marks the threads currently inside a hook; a plain subclass, because a lambda here would spin a class. */
     private static final ThreadLocal<boolean[]> IN_HOOK = new ThreadLocal<boolean[]>() {
         @Override
@@ -91,6 +97,22 @@ public final class ForkguardBridge {
         }
     }
 
+    public static void lockAcquiring(Object lock, Object synchronizer, boolean timed) {
+        ForkguardHooks h = enter();
+        if (h == null) {
+            return;
+        }
+        try {
+            h.lockAcquiring(lock, synchronizer, timed);
+        } catch (OrphanedLockError e) {
+            throw e; // childPolicy=throw: the one failure meant for the application
+        } catch (Throwable ignored) {
+            // Anything else: the lock is acquired as if the agent were not there.
+        } finally {
+            leave();
+        }
+    }
+
     /** The hooks to call, or null when none are installed or this thread is already inside one. */
     private static ForkguardHooks enter() {
         ForkguardHooks h = hooks;
@@ -121,5 +143,8 @@ public final class ForkguardBridge {
 
         @Override
         public void workerCreated(Object executor, Thread worker) {}
+
+        @Override
+        public void lockAcquiring(Object lock, Object synchronizer, boolean timed) {}
     }
 }

@@ -24,4 +24,14 @@ public interface ForkguardHooks {
 
     /** A worker thread was created for an executor, before it is started. */
     void workerCreated(Object executor, Thread worker);
+
+    /**
+     * A thread is about to acquire a lock while a fork is in flight, or in a forked child. May throw
+     * {@link OrphanedLockError} (the only exception the bridge lets through), or end the process.
+     *
+     * @param lock the lock object the application called
+     * @param synchronizer its AQS {@code sync}, or the lock itself
+     * @param timed true for a timed acquisition, which must keep its time-out
+     */
+    void lockAcquiring(Object lock, Object synchronizer, boolean timed);
 }

@@ -172,6 +172,13 @@ public final class Libc {
     /** Sends a signal; returns 0 on success, -1 on error. */
     public static native int kill(int pid, int sig);
 
+    /**
+     * Writes {@code count} bytes of {@code buf} to file descriptor {@code fd}. For a forked child,
+     * which must report without {@code System.err} (its lock may be held by a vanished thread) or any
+     * logging framework: one system call, no Java lock.
+     */
+    public static native long write(int fd, byte[] buf, long count);
+
     /** True when the wait status says the process exited by itself ({@code WIFEXITED}). */
     public static boolean exited(int status) {
         return (status & 0x7f) == 0;

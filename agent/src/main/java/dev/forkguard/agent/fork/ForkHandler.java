@@ -3,6 +3,7 @@ package dev.forkguard.agent.fork;
 import dev.forkguard.agent.snapshot.ForkSnapshot;
 import dev.forkguard.agent.snapshot.SnapshotRecorder;
 import dev.forkguard.probe.AtforkCallback;
+import dev.forkguard.probe.proc.ChildProcesses;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -21,6 +22,7 @@ public final class ForkHandler {
     private final Consumer<ForkSnapshot> sink;
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong jdkLaunches = new AtomicLong();
     private final ThreadLocal<ForkSnapshot> pending = new ThreadLocal<>();
 
     /** Strong references for the life of the JVM: libc keeps only the function pointers. */
@@ -58,6 +60,11 @@ public final class ForkHandler {
     void onPrepare() {
         ForkState.forkStarting();
         try {
+            if (JdkLaunch.inProgress()) {
+                jdkLaunches.incrementAndGet();
+                pending.remove();
+                return;
+            }
             pending.set(recorder.record(sequence.incrementAndGet()));
         } catch (Throwable t) {
             // A failed snapshot must never fail the fork; counted and reported later.
@@ -72,6 +79,7 @@ public final class ForkHandler {
             ForkSnapshot snapshot = pending.get();
             pending.remove();
             if (snapshot != null) {
+                snapshot.childrenAfterFork(ChildProcesses.of(snapshot.pid, snapshot.forkingTid));
                 sink.accept(snapshot);
             }
         } catch (Throwable t) {
@@ -82,6 +90,11 @@ public final class ForkHandler {
     /** Forks seen so far. */
     public long forks() {
         return sequence.get();
+    }
+
+    /** Forks made by the JDK's own FORK-mode process launch, which exec at once and are not reported. */
+    public long jdkLaunches() {
+        return jdkLaunches.get();
     }
 
     /** Snapshots that could not be taken or handed on. */

@@ -1,5 +1,6 @@
 package dev.forkguard.agent.fork;
 
+import dev.forkguard.bridge.ForkguardBridge;
 import dev.forkguard.probe.Libc;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,10 +35,13 @@ public final class ForkState {
 
     static void forkStarting() {
         FORKS_IN_FLIGHT.incrementAndGet();
+        ForkguardBridge.forkInFlight = true;
     }
 
     static void forkDone() {
-        FORKS_IN_FLIGHT.decrementAndGet();
+        if (FORKS_IN_FLIGHT.decrementAndGet() == 0) {
+            ForkguardBridge.forkInFlight = false;
+        }
     }
 
     /** True in a forked child of this JVM: cheap when no fork is in flight (one volatile read). */

@@ -34,7 +34,16 @@ public final class Instrumentations {
         Map<String, AsmVisitorWrapper> plan = new LinkedHashMap<>();
         plan.put("java.lang.Thread", Advice.to(ThreadStartAdvice.class).on(named("start").and(takesNoArguments())));
         AsmVisitorWrapper syncLock = Advice.to(SyncLockCreationAdvice.class).on(isConstructor());
-        plan.put("java.util.concurrent.locks.ReentrantLock", syncLock);
+        // Acquisitions: lock() and lockInterruptibly() block; tryLock(long, TimeUnit) waits and keeps
+        // its time-out; tryLock() never blocks and is left alone.
+        AsmVisitorWrapper acquire = new AsmVisitorWrapper.Compound(
+                Advice.to(LockAcquireAdvice.class).on(named("lock").or(named("lockInterruptibly"))
+                        .and(takesNoArguments())),
+                Advice.to(TimedLockAcquireAdvice.class).on(named("tryLock").and(takesArguments(2))));
+        plan.put("java.util.concurrent.locks.ReentrantLock",
+                new AsmVisitorWrapper.Compound(syncLock, acquire));
+        plan.put("java.util.concurrent.locks.ReentrantReadWriteLock$ReadLock", acquire);
+        plan.put("java.util.concurrent.locks.ReentrantReadWriteLock$WriteLock", acquire);
         plan.put("java.util.concurrent.Semaphore", syncLock);
         // Its no-argument constructor delegates to this one: advise one, record once.
         plan.put("java.util.concurrent.locks.ReentrantReadWriteLock",

@@ -2,7 +2,6 @@ package dev.forkguard.agent.registry;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Creation sites of tracked locks, keyed weakly by the object the JVM reports as owned: the
@@ -43,22 +42,22 @@ public final class LockRegistry {
         return table.get(synchronizer);
     }
 
+    /** Receives each tracked lock held exclusively right now. */
+    public interface OwnedVisitor {
+        void owned(Object synchronizer, LockRecord record, Thread owner);
+    }
+
     /**
-     * Adds to {@code out}, by owner thread id, every tracked lock held exclusively right now. Runs in
-     * the fork window: a pass over the table, a field read a lock, no formatting.
+     * Visits every tracked lock held exclusively right now. Runs in the fork window: a pass over the
+     * table, a field read a lock, no formatting.
      */
-    public void collectOwned(final Map<Long, List<LockRecord>> out) {
+    public void collectOwned(final OwnedVisitor visitor) {
         table.forEach(new IdentityWeakTable.Visitor<LockRecord>() {
             @Override
             public void visit(Object synchronizer, LockRecord record) {
                 Thread owner = SynchronizerOwners.ownerOf(synchronizer);
                 if (owner != null) {
-                    List<LockRecord> held = out.get(owner.getId());
-                    if (held == null) {
-                        held = new ArrayList<>(2);
-                        out.put(owner.getId(), held);
-                    }
-                    held.add(record);
+                    visitor.owned(synchronizer, record, owner);
                 }
             }
         });

@@ -24,7 +24,8 @@ public record ForkReport(
         List<OsThreadEntry> osThreads,
         List<LockEntry> orphanedLocks,
         List<ClassInitEntry> classInitInProgress,
-        Tracking tracking) {
+        Tracking tracking,
+        ChildOutcome outcome) {
 
     public static final String SCHEMA = "forkguard.fork-report/1";
 
@@ -63,6 +64,25 @@ public record ForkReport(
 
     /** A class whose static initialiser was running in a vanishing thread. */
     public record ClassInitEntry(String className, long threadId, String threadName) {}
+
+    /**
+     * What became of the child, from the parent's watchdog: verdict EXEC, EXITED, RUNNING or HUNG;
+     * exit code or signal when it exited; how long after the fork; likely causes when it hung.
+     */
+    public record ChildOutcome(
+            String verdict,
+            Integer exitCode,
+            Integer signal,
+            long afterMillis,
+            String detail,
+            List<String> causes) {}
+
+    /** The same report with the child's outcome set. */
+    public ForkReport withOutcome(ChildOutcome childOutcome) {
+        return new ForkReport(schema, forkguardVersion, sequence, time, parentPid, childPid, javaVersion, severity,
+                headline, verdict, snapshotMicros, forkingThread, vanishingThreads, osThreads, orphanedLocks,
+                classInitInProgress, tracking, childOutcome);
+    }
 
     /** How much the registries held, and what they had to drop. */
     public record Tracking(int locks, int threads, long dropped) {}

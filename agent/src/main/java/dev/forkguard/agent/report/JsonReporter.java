@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -40,13 +41,29 @@ public final class JsonReporter implements Reporter {
 
     @Override
     public void report(ForkReport report) {
+        write(report, false);
+    }
+
+    /**
+     * Replaces this agent's own report with the updated one by an atomic rename; a rename replaces
+     * a link planted at the name rather than following it. Skipped when the first write did not happen.
+     */
+    @Override
+    public void update(ForkReport report) {
+        write(report, true);
+    }
+
+    private void write(ForkReport report, boolean replace) {
         String name = "forkguard-" + report.parentPid() + "-" + report.sequence() + ".json";
         Path target = dir.resolve(name);
-        Path temp = dir.resolve("." + name + ".tmp");
+        Path temp = dir.resolve("." + name + (replace ? ".update" : "") + ".tmp");
         try {
             if (Files.isSymbolicLink(dir) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 log.warn("forkguard: report directory {} is no longer a plain directory; report {} not written", dir,
                         name);
+                return;
+            }
+            if (replace && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
                 return;
             }
             try (SeekableByteChannel ch = Files.newByteChannel(temp,
@@ -55,6 +72,10 @@ public final class JsonReporter implements Reporter {
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                     OutputStream out = Channels.newOutputStream(ch)) {
                 MAPPER.writeValue(out, report);
+            }
+            if (replace) {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return;
             }
             try {
                 Files.createLink(target, temp);

@@ -20,4 +20,26 @@ public final class LogReporter implements Reporter {
             log.info(text);
         }
     }
+
+    /** One line a verdict: ERROR for HUNG (with its likely causes), WARN for RUNNING, INFO otherwise. */
+    @Override
+    public void update(ForkReport report) {
+        ForkReport.ChildOutcome o = report.outcome();
+        if (o == null) {
+            return;
+        }
+        String line = "fork #" + report.sequence() + " in pid " + report.parentPid() + ": child pid "
+                + report.childPid() + " " + o.verdict() + " (" + o.detail() + ")";
+        if ("HUNG".equals(o.verdict())) {
+            StringBuilder b = new StringBuilder(line).append(". Likely causes:");
+            for (String cause : o.causes()) {
+                b.append("\n  - ").append(cause);
+            }
+            log.error(b.toString());
+        } else if ("RUNNING".equals(o.verdict())) {
+            log.warn(line);
+        } else {
+            log.info(line);
+        }
+    }
 }

@@ -95,7 +95,7 @@ public final class ReportBuilder {
                 classInits, vmThreadGone);
         return new ForkReport(ForkReport.SCHEMA, version, s.sequence, Instant.ofEpochMilli(s.epochMillis).toString(),
                 s.pid, childPid, Runtime.version().toString(), severity, headline, verdict, s.recordNanos / 1000,
-                forking, vanishing, osThreads, orphaned, classInits, tracking);
+                forking, vanishing, osThreads, orphaned, classInits, tracking, null);
     }
 
     private static ThreadEntry threadEntry(ThreadInfo info, ThreadOrigin origin, boolean agentThread,

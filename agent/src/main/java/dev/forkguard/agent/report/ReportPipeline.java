@@ -2,10 +2,10 @@ package dev.forkguard.agent.report;
 
 import dev.forkguard.agent.snapshot.ForkSnapshot;
 import dev.forkguard.agent.snapshot.SnapshotRecorder;
-import dev.forkguard.probe.proc.ChildProcesses;
 import dev.forkguard.probe.proc.ProcTask;
 import dev.forkguard.probe.proc.ProcTasks;
 import java.util.ArrayList;
+import dev.forkguard.agent.watchdog.ChildWatchdog;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
@@ -22,8 +22,11 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
     private static final long HOUSEKEEPING_NANOS = 1_000_000_000L;
 
     private final ConcurrentLinkedQueue<ForkSnapshot> queue = new ConcurrentLinkedQueue<>();
+    /** Held while a snapshot becomes a report, so that a shutdown flush never misses one half-done. */
+    private final Object processing = new Object();
     private final ReportBuilder builder;
-    private final List<Reporter> reporters;
+    private final ReportPublisher publisher;
+    private final ChildWatchdog watchdog;
     private final Supplier<ForkReport.Tracking> tracking;
     private final Logger log;
     private final Runnable housekeeping;
@@ -31,12 +34,14 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
     private volatile SnapshotRecorder warmUpRecorder;
 
     /**
+     * @param watchdog watches each child before its report is published, or null to publish at once
      * @param housekeeping run about once a second when no fork is waiting (resolving creation sites)
      */
-    public ReportPipeline(ReportBuilder builder, List<Reporter> reporters, Supplier<ForkReport.Tracking> tracking,
-            Runnable housekeeping, Logger log) {
+    public ReportPipeline(ReportBuilder builder, ReportPublisher publisher, ChildWatchdog watchdog,
+            Supplier<ForkReport.Tracking> tracking, Runnable housekeeping, Logger log) {
         this.builder = builder;
-        this.reporters = reporters;
+        this.publisher = publisher;
+        this.watchdog = watchdog;
         this.tracking = tracking;
         this.housekeeping = housekeeping;
         this.log = log;
@@ -72,13 +77,37 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
                 }
                 continue;
             }
+            process(s);
+        }
+    }
+
+    private void process(ForkSnapshot s) {
+        synchronized (processing) {
             try {
-                ForkReport report = builder.build(s, namedThreads(s.osThreadIds), newChild(s), tracking.get());
-                for (Reporter r : reporters) {
-                    r.report(report);
+                ForkReport report = builder.build(s, namedThreads(s.osThreadIds), s.childPid(), tracking.get());
+                if (watchdog != null && report.childPid() != null) {
+                    watchdog.watch(report, s.takenNanos);
+                } else {
+                    publisher.publish(report);
                 }
             } catch (Throwable t) {
                 log.warn("forkguard: could not report fork #{}: {}", s.sequence, t.toString());
+            }
+        }
+    }
+
+    /**
+     * The JVM is exiting: report what is still queued, on the caller's thread, then let the watchdog
+     * give its children their verdicts. Waits for a report being built to finish first.
+     */
+    public void flush() {
+        ForkSnapshot s;
+        while ((s = queue.poll()) != null) {
+            process(s);
+        }
+        synchronized (processing) {
+            if (watchdog != null) {
+                watchdog.flush();
             }
         }
     }
@@ -94,7 +123,7 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
         }
         try {
             ForkSnapshot s = warmUpRecorder.record(0);
-            ForkReport report = builder.build(s, namedThreads(s.osThreadIds), newChild(s), tracking.get());
+            ForkReport report = builder.build(s, namedThreads(s.osThreadIds), s.childPid(), tracking.get());
             ThreadBlockRenderer.render(report);
             JsonReporter.mapper().writeValueAsBytes(report);
         } catch (Throwable t) {
@@ -121,18 +150,4 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
         return out;
     }
 
-    /** The forking thread's child that was not there before the fork; null if it is already gone. */
-    private static Integer newChild(ForkSnapshot s) {
-        int[] after = ChildProcesses.of(s.pid, s.forkingTid);
-        for (int pid : after) {
-            boolean old = false;
-            for (int before : s.childrenBefore) {
-                old |= before == pid;
-            }
-            if (!old) {
-                return pid;
-            }
-        }
-        return null;
-    }
 }

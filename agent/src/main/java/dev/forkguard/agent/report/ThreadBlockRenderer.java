@@ -22,6 +22,12 @@ public final class ThreadBlockRenderer {
     public static String render(ForkReport r) {
         StringBuilder b = new StringBuilder(4096);
         b.append(r.headline()).append('\n');
+        if (r.outcome() != null) {
+            b.append("Child: ").append(r.outcome().verdict()).append(" (").append(r.outcome().detail()).append(")\n");
+            for (String cause : r.outcome().causes()) {
+                b.append("  - ").append(cause).append('\n');
+            }
+        }
         if (r.forkingThread() != null) {
             b.append("Forking thread (the only thread in the child):\n");
             thread(b, r.forkingThread(), r.orphanedLocks());

@@ -35,10 +35,18 @@ public final class ForkSnapshot {
     /** The agent's own threads, which vanish in the child like any other but harm nobody. */
     public final Set<Long> agentThreadIds;
     public final long recordNanos;
+    /**
+     * The child's pid, read in the parent handler: the only moment it cannot have been reaped yet,
+     * since {@code fork()} has not returned its pid to anyone. 0 when it could not be told.
+     */
+    private volatile int childPid;
+
+    /** {@code System.nanoTime()} when the snapshot began, just before the fork. */
+    public final long takenNanos;
 
     ForkSnapshot(long sequence, long epochMillis, int pid, int forkingTid, long forkingThreadId, ThreadInfo[] threads,
             Throwable forkingStack, int[] osThreadIds, int[] childrenBefore, Map<Long, ThreadOrigin> origins,
-            Map<Long, List<LockRecord>> ownedLocks, Set<Long> agentThreadIds, long recordNanos) {
+            Map<Long, List<LockRecord>> ownedLocks, Set<Long> agentThreadIds, long recordNanos, long takenNanos) {
         this.sequence = sequence;
         this.epochMillis = epochMillis;
         this.pid = pid;
@@ -52,5 +60,26 @@ public final class ForkSnapshot {
         this.ownedLocks = ownedLocks;
         this.agentThreadIds = agentThreadIds;
         this.recordNanos = recordNanos;
+        this.takenNanos = takenNanos;
+    }
+
+    /** Called by the parent handler with the forking thread's children just after the fork. */
+    public void childrenAfterFork(int[] childrenAfter) {
+        for (int pid : childrenAfter) {
+            boolean old = false;
+            for (int before : childrenBefore) {
+                old |= before == pid;
+            }
+            if (!old) {
+                childPid = pid;
+                return;
+            }
+        }
+    }
+
+    /** The child's pid, or null if it could not be told. */
+    public Integer childPid() {
+        int pid = childPid;
+        return pid == 0 ? null : pid;
     }
 }

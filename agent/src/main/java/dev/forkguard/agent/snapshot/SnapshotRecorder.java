@@ -1,5 +1,6 @@
 package dev.forkguard.agent.snapshot;
 
+import dev.forkguard.agent.child.OrphanedLockCheck;
 import dev.forkguard.agent.registry.CreationSite;
 import dev.forkguard.agent.registry.LazySite;
 import dev.forkguard.agent.registry.LockRecord;
@@ -60,15 +61,31 @@ public final class SnapshotRecorder {
         long start = System.nanoTime();
         int pid = Libc.getpid();
         int tid = Libc.gettid();
-        long forkingThreadId = Thread.currentThread().getId();
+        final long forkingThreadId = Thread.currentThread().getId();
         Throwable forkingStack = new Throwable("fork");
         ThreadInfo[] threads = threadBean.dumpAllThreads(true, heapWalk, stackDepth);
-        Map<Long, List<LockRecord>> owned = new HashMap<>();
+        final Map<Long, List<LockRecord>> owned = new HashMap<>();
+        final List<Object> childSyncs = new ArrayList<>();
+        final List<String> childTexts = new ArrayList<>();
         if (heapWalk) {
             ownedFromHeapWalk(threads, owned);
         } else {
-            lockRegistry.collectOwned(owned);
+            lockRegistry.collectOwned(new LockRegistry.OwnedVisitor() {
+                @Override
+                public void owned(Object synchronizer, LockRecord record, Thread owner) {
+                    add(owned, owner.getId(), record);
+                    if (owner.getId() != forkingThreadId) {
+                        childSyncs.add(synchronizer);
+                        childTexts.add(childText(record, owner));
+                    }
+                }
+            });
         }
+        long[] liveIds = new long[threads.length];
+        for (int i = 0; i < threads.length; i++) {
+            liveIds[i] = threads[i] == null ? -1 : threads[i].getThreadId();
+        }
+        OrphanedLockCheck.prepare(liveIds, childSyncs.toArray(), childTexts.toArray(new String[0]));
         int[] osThreadIds = ProcTasks.tids();
         int[] childrenBefore = ChildProcesses.of(pid, tid);
         Map<Long, ThreadOrigin> allOrigins = threadRegistry.originsById();
@@ -84,7 +101,24 @@ public final class SnapshotRecorder {
         return new ForkSnapshot(sequence, System.currentTimeMillis(), pid, tid, forkingThreadId, threads, forkingStack,
                 osThreadIds,
                 childrenBefore, origins, owned, Collections.unmodifiableSet(agentThreadIds),
-                System.nanoTime() - start);
+                System.nanoTime() - start, start);
+    }
+
+    /** What a child prints about this lock if it ever tries to take it (DESIGN fact 9: formatted here). */
+    private static String childText(LockRecord record, Thread owner) {
+        CreationSite site = record.site();
+        return record.identity() + (site == CreationSite.UNTRACKED ? " (creation site not tracked)"
+                : " created at " + site.describe()) + ", held at fork time by thread \"" + owner.getName()
+                + "\" (not in this process), locked at (not recorded for java.util.concurrent locks)";
+    }
+
+    private static void add(Map<Long, List<LockRecord>> owned, long threadId, LockRecord record) {
+        List<LockRecord> list = owned.get(threadId);
+        if (list == null) {
+            list = new ArrayList<>(2);
+            owned.put(threadId, list);
+        }
+        list.add(record);
     }
 
     private void ownedFromHeapWalk(ThreadInfo[] threads, Map<Long, List<LockRecord>> owned) {
@@ -101,12 +135,7 @@ public final class SnapshotRecorder {
                     record = new LockRecord(ownerTypeOf(held.getClassName()), held.getIdentityHashCode(),
                             LazySite.of(CreationSite.UNTRACKED));
                 }
-                List<LockRecord> list = owned.get(info.getThreadId());
-                if (list == null) {
-                    list = new ArrayList<>(2);
-                    owned.put(info.getThreadId(), list);
-                }
-                list.add(record);
+                add(owned, info.getThreadId(), record);
             }
         }
     }

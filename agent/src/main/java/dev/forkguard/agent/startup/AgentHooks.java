@@ -1,5 +1,6 @@
 package dev.forkguard.agent.startup;
 
+import dev.forkguard.agent.child.OrphanedLockCheck;
 import dev.forkguard.agent.fork.ForkState;
 import dev.forkguard.agent.registry.LockRegistry;
 import dev.forkguard.agent.registry.ThreadRegistry;
@@ -41,6 +42,11 @@ final class AgentHooks implements ForkguardHooks {
         if (!ForkState.inChild()) {
             threads.executorCreated(executor);
         }
+    }
+
+    @Override
+    public void lockAcquiring(Object lock, Object synchronizer, boolean timed) {
+        OrphanedLockCheck.check(lock, synchronizer, timed);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.forkguard.agent.startup;
 
+import dev.forkguard.agent.child.AdvicePathWarmUp;
+import dev.forkguard.agent.child.ChildPolicy;
+import dev.forkguard.agent.child.OrphanedLockCheck;
 import dev.forkguard.agent.fork.ForkHandler;
 import dev.forkguard.agent.fork.ForkState;
 import dev.forkguard.agent.instrument.Instrumentations;
@@ -15,6 +18,8 @@ import dev.forkguard.agent.report.LogReporter;
 import dev.forkguard.agent.report.ReportBuilder;
 import dev.forkguard.agent.report.ReportDirectory;
 import dev.forkguard.agent.report.ReportPipeline;
+import dev.forkguard.agent.report.ReportPublisher;
+import dev.forkguard.agent.watchdog.ChildWatchdog;
 import dev.forkguard.agent.report.Reporter;
 import dev.forkguard.agent.snapshot.SnapshotRecorder;
 import dev.forkguard.bridge.ForkguardBridge;
@@ -101,18 +106,25 @@ public final class AgentInstaller {
                 locks.resolvePending(SITES_RESOLVED_PER_PASS);
             }
         };
-        ReportPipeline pipeline = new ReportPipeline(new ReportBuilder(version), reporters, tracking, resolveSites,
-                log);
+        ReportPublisher publisher = new ReportPublisher(reporters, log);
+        int watchSeconds = options.get(ForkguardOptions.WATCHDOG);
+        ChildWatchdog watchdog = watchSeconds == 0 ? null : new ChildWatchdog(watchSeconds, pid, publisher);
+        ReportPipeline pipeline = new ReportPipeline(new ReportBuilder(version), publisher, watchdog, tracking,
+                resolveSites, log);
         AgentThreads agentThreads = new AgentThreads(AgentInstaller.class.getClassLoader(),
                 com.sun.jna.Native.class.getClassLoader());
         agentThreads.add(pipeline.thread());
+        if (watchdog != null) {
+            agentThreads.add(watchdog.thread());
+            watchdog.start();
+        }
         boolean heapWalk = "heap".equals(options.get(ForkguardOptions.HELD_LOCKS));
-        if (!heapWalk) {
-            String why = openLocksPackage(inst);
-            if (why != null) {
-                log.warn("forkguard: cannot read lock owners directly ({}); using heldLocks=heap", why);
-                heapWalk = true;
-            }
+        // Lock owners are read directly by the snapshot and, always, by the child-side check.
+        String ownersProblem = openLocksPackage(inst);
+        if (ownersProblem != null) {
+            log.warn("forkguard: cannot read lock owners directly ({}); using heldLocks=heap, and a forked "
+                    + "child cannot tell an orphaned lock", ownersProblem);
+            heapWalk = true;
         }
         SnapshotRecorder recorder = new SnapshotRecorder(threads, locks, depth, heapWalk, agentThreads.ids());
         ForkHandler forkHandler = new ForkHandler(recorder, pipeline);
@@ -126,10 +138,15 @@ public final class AgentInstaller {
         agentThreads.scanLive();
         pipeline.start(recorder);
 
+        OrphanedLockCheck.configure(ChildPolicy.of(options.get(ForkguardOptions.CHILD_POLICY)),
+                options.get(ForkguardOptions.CHILD_EXIT_CODE));
+        OrphanedLockCheck.warmUp();
+        warmUpAdvice(log);
         String via = registerHandlers(forkHandler, log);
         if (via == null) {
             return;
         }
+        Runtime.getRuntime().addShutdownHook(new Thread(new ShutdownFlush(pipeline), "forkguard-shutdown"));
         handler = forkHandler;
         lockRegistry = locks;
         threadRegistry = threads;
@@ -141,6 +158,16 @@ public final class AgentInstaller {
         if (nativeAccessProblem != null) {
             log.warn("forkguard: could not grant native access to its own JNA ({}), so this JDK warns about a "
                     + "restricted method; --enable-native-access=ALL-UNNAMED silences it", nativeAccessProblem);
+        }
+    }
+
+    private static void warmUpAdvice(Logger log) {
+        try {
+            AdvicePathWarmUp.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.debug("forkguard: advice warm-up failed: {}", e.toString());
         }
     }
 

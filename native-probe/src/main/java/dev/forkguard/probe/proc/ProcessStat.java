@@ -115,6 +115,28 @@ public final class ProcessStat {
     }
 
     /**
+     * The process's arguments from {@code /proc/<pid>/cmdline}, NUL separators turned into spaces; it
+     * changes when the process execs. Empty when gone, a zombie (the kernel then prints nothing) or
+     * unreadable.
+     */
+    public static Optional<String> cmdline(int pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Paths.get("/proc", Integer.toString(pid), "cmdline"));
+            if (raw.length == 0) {
+                return Optional.empty();
+            }
+            for (int i = 0; i < raw.length; i++) {
+                if (raw[i] == 0) {
+                    raw[i] = ' ';
+                }
+            }
+            return Optional.of(new String(raw, java.nio.charset.StandardCharsets.UTF_8).trim());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * The kernel function the process's main thread sleeps in, from {@code /proc/<pid>/wchan}
      * (for example {@code futex_wait_queue}); {@code "0"} when it is running or the kernel hides
      * the address. Empty when unreadable or gone.

@@ -1,0 +1,44 @@
+package dev.forkguard.agent.report;
+
+import dev.forkguard.agent.report.ForkReport.ChildOutcome;
+import dev.forkguard.agent.watchdog.ChildWatchdog;
+import java.util.List;
+import org.slf4j.Logger;
+
+/** Sends each report, and each later verdict on its child, to every reporter; an exec'd child to DEBUG only. */
+public final class ReportPublisher implements ChildWatchdog.Listener {
+
+    private final List<Reporter> reporters;
+    private final Logger log;
+
+    public ReportPublisher(List<Reporter> reporters, Logger log) {
+        this.reporters = reporters;
+        this.log = log;
+    }
+
+    /** A report published as it is, with no watchdog verdict. */
+    public void publish(ForkReport report) {
+        for (Reporter r : reporters) {
+            r.report(report);
+        }
+    }
+
+    @Override
+    public void firstVerdict(ForkReport report, ChildOutcome outcome) {
+        publish(report.withOutcome(outcome));
+    }
+
+    @Override
+    public void laterVerdict(ForkReport report, ChildOutcome outcome) {
+        ForkReport updated = report.withOutcome(outcome);
+        for (Reporter r : reporters) {
+            r.update(updated);
+        }
+    }
+
+    @Override
+    public void execed(ForkReport report, ChildOutcome outcome) {
+        log.debug("forkguard: fork #{} in pid {}: child pid {} ran exec after {} ms; nothing to report",
+                report.sequence(), report.parentPid(), report.childPid(), outcome.afterMillis());
+    }
+}

@@ -1,0 +1,30 @@
+package dev.forkguard.agent.startup;
+
+import dev.forkguard.agent.fork.ForkState;
+import dev.forkguard.agent.report.ReportPipeline;
+
+/**
+ * At JVM exit, reports the forks still in the pipeline or under watch, so that an application
+ * that forks and exits at once still gets its report. In a forked child it does nothing: the
+ * reporter and watchdog threads do not exist there, and their locks may be held.
+ */
+final class ShutdownFlush implements Runnable {
+
+    private final ReportPipeline pipeline;
+
+    ShutdownFlush(ReportPipeline pipeline) {
+        this.pipeline = pipeline;
+    }
+
+    @Override
+    public void run() {
+        if (ForkState.inChild()) {
+            return;
+        }
+        try {
+            pipeline.flush();
+        } catch (Throwable t) {
+            // The JVM is exiting; nothing useful can be done with a failure here.
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.forkguard.it.app;
+
+import dev.forkguard.probe.Libc;
+
+/** How the test applications wait for a forked child: bounded, then SIGKILL (a hung JVM child ignores SIGTERM). */
+final class ChildWaits {
+
+    private ChildWaits() {}
+
+    /**
+     * Waits up to {@code millis} for {@code child}, then kills it; prints how it ended. Always reaps it.
+     */
+    static void awaitOrKill(int child, long millis) throws InterruptedException {
+        int[] status = new int[1];
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (Libc.waitpid(child, status, Libc.WNOHANG) == child) {
+                print(child, status[0]);
+                return;
+            }
+            Thread.sleep(20);
+        }
+        Libc.kill(child, Libc.SIGKILL);
+        Libc.waitpid(child, status, 0);
+        System.out.println("app: child " + child + " still running after " + millis + " ms: killed with SIGKILL");
+    }
+
+    private static void print(int child, int status) {
+        if (Libc.exited(status)) {
+            System.out.println("app: child " + child + " exited with code " + Libc.exitCode(status));
+        } else {
+            System.out.println("app: child " + child + " ended by signal " + Libc.termSignal(status));
+        }
+    }
+}

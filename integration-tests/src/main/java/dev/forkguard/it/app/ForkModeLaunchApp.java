@@ -1,0 +1,57 @@
+package dev.forkguard.it.app;
+
+import dev.forkguard.probe.Libc;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * While a thread holds a lock, launches a program N times with ProcessBuilder (run it with
+ * -Djdk.lang.Process.launchMechanism=FORK: fork, then exec), then forks once without exec.
+ * Args: launches, program. Prints the mean launch time.
+ */
+public final class ForkModeLaunchApp {
+
+    private ForkModeLaunchApp() {}
+
+    public static void main(String[] args) throws Exception {
+        int launches = Integer.parseInt(args[0]);
+        String program = args[1];
+        Libc.bind();
+        ReentrantLock lock = new ReentrantLock();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            lock.lock();
+            try {
+                held.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                lock.unlock();
+            }
+        }, "lock-holder");
+        holder.start();
+        held.await();
+
+        int failures = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < launches; i++) {
+            Process p = new ProcessBuilder(program).start();
+            failures += p.waitFor() == 0 ? 0 : 1;
+        }
+        long meanMicros = (System.nanoTime() - start) / 1000 / Math.max(1, launches);
+        System.out.println("app: " + launches + " launches of " + program + ", " + failures + " failed, mean "
+                + meanMicros + " us (launchMechanism=" + System.getProperty("jdk.lang.Process.launchMechanism")
+                + ")");
+
+        int child = Libc.fork();
+        if (child == 0) {
+            Libc._exit(0);
+        }
+        ChildWaits.awaitOrKill(child, 2000);
+        Thread.sleep(300); // lets the agent's reporter finish before the JVM exits
+        release.countDown();
+        holder.join();
+    }
+}
