@@ -13,4 +13,12 @@ public final class OrphanedLockError extends Error {
     public OrphanedLockError(String message) {
         super(message);
     }
+
+    /**
+     * Made in the parent, before the fork, and thrown as is in the child, where allocating could
+     * need a garbage collection that never completes: so it carries no stack trace.
+     */
+    public OrphanedLockError(String message, boolean preallocated) {
+        super(message, null, false, !preallocated);
+    }
 }

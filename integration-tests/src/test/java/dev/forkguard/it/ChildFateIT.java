@@ -13,6 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -73,6 +75,22 @@ class ChildFateIT {
         String child = childPid(r);
         assertThat(r.stdout).as(r.toString()).contains("app: child " + child + " exited with code 71");
         assertThat(r.stderr).contains("; childPolicy=exit: exiting with code 71").doesNotContain("HUNG");
+    }
+
+    /** The child path allocates nothing: with the heap 90% full it still reports, throws or exits. */
+    @ParameterizedTest
+    @CsvSource({
+        "report, still running after 4000 ms: killed with SIGKILL, this acquisition blocks for ever",
+        "throw, exited with code 42, throwing OrphanedLockError instead of blocking for ever",
+        "exit, exited with code 70, exiting with code 70"
+    })
+    void eachPolicyWorksInAChildWhoseHeapIsAlmostFull(String policy, String outcome, String message) throws Exception {
+        ForkedJvm.Result r = ForkedJvm.app(OrphanedLockChildApp.class).jvmArg("-Xmx64m")
+                .agentArgs("childPolicy=" + policy).args("4000", "fillHeap").run();
+        String child = childPid(r);
+        assertThat(r.stdout).as(r.toString()).contains("app: heap filled to 9")
+                .contains("app: child " + child + " " + outcome);
+        assertThat(r.stderr).contains(String.format(CHILD_BLOCK, child)).contains(message);
     }
 
     @Test

@@ -4,7 +4,6 @@ import dev.forkguard.agent.fork.ForkState;
 import dev.forkguard.agent.registry.SynchronizerOwners;
 import dev.forkguard.bridge.OrphanedLockError;
 import dev.forkguard.probe.Libc;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -14,10 +13,25 @@ import java.util.Arrays;
  *
  * <p>Child path (DESIGN fact 9): everything here has run once in the parent ({@link #warmUp}); it
  * takes no lock another thread could hold (no registry look-up, no {@code System.err}, no logging),
- * loads no class and spins no lambda. What needs formatting was formatted in the prepare handler,
- * in the parent: {@link #prepare} keeps, for each lock held by a thread about to vanish, its text.
+ * loads no class, spins no lambda and allocates nothing ({@link ChildMessage}). What needs formatting
+ * or allocating was done in the prepare handler, in the parent: {@link #prepare} keeps, for each lock
+ * held by a thread about to vanish, its text and the error to throw.
  */
 public final class OrphanedLockCheck {
+
+    private static final byte[] PREFIX = ChildMessage.ascii("forkguard: child pid ");
+    private static final byte[] THREAD = ChildMessage.ascii(": thread \"");
+    private static final byte[] BLOCKS_ON = ChildMessage.ascii("\" blocks on ");
+    private static final byte[] UNTRACKED = ChildMessage.ascii(" (creation site not tracked), held at fork time by thread \"");
+    private static final byte[] NOT_HERE = ChildMessage.ascii("\" (not in this process)");
+    private static final byte[] ON_EXIT = ChildMessage.ascii("; childPolicy=exit: exiting with code ");
+    private static final byte[] ON_THROW = ChildMessage.ascii(
+            "; childPolicy=throw: throwing OrphanedLockError instead of blocking for ever");
+    private static final byte[] ON_TIMED = ChildMessage.ascii("; childPolicy=report: this timed acquisition will time out");
+    private static final byte[] ON_REPORT = ChildMessage.ascii("; childPolicy=report: this acquisition blocks for ever");
+    /** For a lock the prepare handler did not know (untracked): made in the parent, thrown as is. */
+    private static final OrphanedLockError UNTRACKED_ERROR = new OrphanedLockError(
+            "a lock held at fork time by a thread that does not exist in this forked child", true);
 
     private static volatile ChildPolicy policy = ChildPolicy.REPORT;
     private static volatile int exitCode = 70;
@@ -32,7 +46,7 @@ public final class OrphanedLockCheck {
 
     /**
      * Called in the prepare handler: remembers which threads exist at fork time and, for each lock a
-     * thread other than the forking one holds, the text the child will print.
+     * thread other than the forking one holds, the text the child will print and the error it throws.
      *
      * @param liveIds ids of every Java thread at fork time, in any order (sorted here)
      * @param synchronizers held synchronizers, parallel to {@code texts}
@@ -41,10 +55,12 @@ public final class OrphanedLockCheck {
         long[] sorted = liveIds.clone();
         Arrays.sort(sorted);
         byte[][] bytes = new byte[texts.length][];
+        OrphanedLockError[] errors = new OrphanedLockError[texts.length];
         for (int i = 0; i < texts.length; i++) {
-            bytes[i] = texts[i].getBytes(StandardCharsets.UTF_8);
+            bytes[i] = ChildMessage.ascii(texts[i]);
+            errors[i] = new OrphanedLockError("forked child would block for ever on " + texts[i], true);
         }
-        facts = new ForkFacts(sorted, synchronizers, bytes);
+        facts = new ForkFacts(sorted, synchronizers, bytes, errors);
     }
 
     /** Called by lock-acquire advice while a fork is in flight or in a child. */
@@ -59,43 +75,43 @@ public final class OrphanedLockCheck {
             return; // free, ours, or owned by a thread started in the child: it can be released
         }
         ChildPolicy p = policy;
-        String message = message(lock, synchronizer, owner, self, f, p, timed);
-        byte[] out = message.getBytes(StandardCharsets.UTF_8);
-        Libc.write(2, out, out.length);
-        apply(p, message);
-    }
-
-    private static void apply(ChildPolicy p, String message) {
+        int known = f.indexOf(synchronizer);
+        synchronized (ChildMessage.lock()) {
+            ChildMessage.start();
+            write(lock, owner, self, known < 0 ? null : f.texts[known], p, timed);
+            ChildMessage.writeToStderr();
+        }
         if (p == ChildPolicy.EXIT) {
             Libc._exit(exitCode);
         } else if (p == ChildPolicy.THROW) {
-            throw new OrphanedLockError(message.trim());
+            throw known < 0 ? UNTRACKED_ERROR : f.errors[known];
         }
     }
 
-    private static String message(Object lock, Object synchronizer, Thread owner, Thread self, ForkFacts f,
-            ChildPolicy p, boolean timed) {
-        StringBuilder b = new StringBuilder(256);
-        b.append("forkguard: child pid ").append(Libc.getpid()).append(": thread \"").append(self.getName())
-                .append("\" blocks on ");
-        byte[] text = f.textOf(synchronizer);
+    private static void write(Object lock, Thread owner, Thread self, byte[] text, ChildPolicy p, boolean timed) {
+        ChildMessage.bytes(PREFIX);
+        ChildMessage.decimal(Libc.getpid());
+        ChildMessage.bytes(THREAD);
+        ChildMessage.chars(self.getName());
+        ChildMessage.bytes(BLOCKS_ON);
         if (text != null) {
-            b.append(new String(text, StandardCharsets.UTF_8));
+            ChildMessage.bytes(text);
         } else {
-            b.append(lock.getClass().getName()).append('@').append(Integer.toHexString(System.identityHashCode(lock)))
-                    .append(" (creation site not tracked), held at fork time by thread \"").append(owner.getName())
-                    .append("\" (not in this process)");
+            ChildMessage.chars(lock.getClass().getName());
+            ChildMessage.chars("@");
+            ChildMessage.hex(System.identityHashCode(lock));
+            ChildMessage.bytes(UNTRACKED);
+            ChildMessage.chars(owner.getName());
+            ChildMessage.bytes(NOT_HERE);
         }
         if (p == ChildPolicy.EXIT) {
-            b.append("; childPolicy=exit: exiting with code ").append(exitCode);
+            ChildMessage.bytes(ON_EXIT);
+            ChildMessage.decimal(exitCode);
         } else if (p == ChildPolicy.THROW) {
-            b.append("; childPolicy=throw: throwing OrphanedLockError instead of blocking for ever");
-        } else if (timed) {
-            b.append("; childPolicy=report: this timed acquisition will time out");
+            ChildMessage.bytes(ON_THROW);
         } else {
-            b.append("; childPolicy=report: this acquisition blocks for ever");
+            ChildMessage.bytes(timed ? ON_TIMED : ON_REPORT);
         }
-        return b.append('\n').toString();
     }
 
     /**
@@ -105,38 +121,47 @@ public final class OrphanedLockCheck {
     public static void warmUp() {
         java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
         Thread self = Thread.currentThread();
-        ForkFacts f = new ForkFacts(new long[] {self.getId()}, new Object[] {lock}, new byte[][] {{'x'}});
+        ForkFacts f = new ForkFacts(new long[] {self.getId()}, new Object[] {lock}, new byte[][] {{'x'}},
+                new OrphanedLockError[] {UNTRACKED_ERROR});
         Arrays.binarySearch(f.liveIds, self.getId());
+        f.indexOf(new Object());
         SynchronizerOwners.ownerOf(lock);
-        for (ChildPolicy p : ChildPolicy.values()) {
-            byte[] out = message(lock, lock, self, self, f, p, false).getBytes(StandardCharsets.UTF_8);
-            message(new Object(), new Object(), self, self, f, p, true);
-            Libc.write(2, out, 0);
+        synchronized (ChildMessage.lock()) {
+            for (ChildPolicy p : ChildPolicy.values()) {
+                ChildMessage.start();
+                write(lock, self, self, f.texts[0], p, false);
+                ChildMessage.start();
+                write(lock, self, self, null, p, true);
+            }
+            ChildMessage.start();
         }
-        new OrphanedLockError("warm-up").getStackTrace();
+        ChildMessage.warmUp();
     }
 
     /** What the prepare handler left for the child. */
     private static final class ForkFacts {
-        static final ForkFacts NONE = new ForkFacts(new long[0], new Object[0], new byte[0][]);
+        static final ForkFacts NONE = new ForkFacts(new long[0], new Object[0], new byte[0][],
+                new OrphanedLockError[0]);
 
         final long[] liveIds;
         final Object[] synchronizers;
         final byte[][] texts;
+        final OrphanedLockError[] errors;
 
-        ForkFacts(long[] liveIds, Object[] synchronizers, byte[][] texts) {
+        ForkFacts(long[] liveIds, Object[] synchronizers, byte[][] texts, OrphanedLockError[] errors) {
             this.liveIds = liveIds;
             this.synchronizers = synchronizers;
             this.texts = texts;
+            this.errors = errors;
         }
 
-        byte[] textOf(Object synchronizer) {
+        int indexOf(Object synchronizer) {
             for (int i = 0; i < synchronizers.length; i++) {
                 if (synchronizers[i] == synchronizer) {
-                    return texts[i];
+                    return i;
                 }
             }
-            return null;
+            return -1;
         }
     }
 }

@@ -7,7 +7,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * While a thread holds a lock, launches a program N times with ProcessBuilder (run it with
  * -Djdk.lang.Process.launchMechanism=FORK: fork, then exec), then forks once without exec.
- * Args: launches, program. Prints the mean launch time.
+ * Args: launches, program, and optionally milliseconds between launches (default 0). Prints the
+ * mean launch time (the gaps excluded).
  */
 public final class ForkModeLaunchApp {
 
@@ -16,6 +17,7 @@ public final class ForkModeLaunchApp {
     public static void main(String[] args) throws Exception {
         int launches = Integer.parseInt(args[0]);
         String program = args[1];
+        long gapMillis = args.length > 2 ? Long.parseLong(args[2]) : 0;
         Libc.bind();
         ReentrantLock lock = new ReentrantLock();
         CountDownLatch held = new CountDownLatch(1);
@@ -35,12 +37,17 @@ public final class ForkModeLaunchApp {
         held.await();
 
         int failures = 0;
-        long start = System.nanoTime();
+        long busyNanos = 0;
         for (int i = 0; i < launches; i++) {
+            if (gapMillis > 0) {
+                Thread.sleep(gapMillis);
+            }
+            long start = System.nanoTime();
             Process p = new ProcessBuilder(program).start();
             failures += p.waitFor() == 0 ? 0 : 1;
+            busyNanos += System.nanoTime() - start;
         }
-        long meanMicros = (System.nanoTime() - start) / 1000 / Math.max(1, launches);
+        long meanMicros = busyNanos / 1000 / Math.max(1, launches);
         System.out.println("app: " + launches + " launches of " + program + ", " + failures + " failed, mean "
                 + meanMicros + " us (launchMechanism=" + System.getProperty("jdk.lang.Process.launchMechanism")
                 + ")");
