@@ -53,6 +53,15 @@ public final class JsonReporter implements Reporter {
         write(report, true);
     }
 
+    @Override
+    public void warmUp(ForkReport sample) {
+        try {
+            MAPPER.writeValueAsBytes(sample);
+        } catch (IOException e) {
+            log.debug("forkguard: JSON warm-up failed: {}", e.toString());
+        }
+    }
+
     private void write(ForkReport report, boolean replace) {
         String name = "forkguard-" + report.parentPid() + "-" + report.sequence() + ".json";
         Path target = dir.resolve(name);

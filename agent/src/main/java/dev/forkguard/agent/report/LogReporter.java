@@ -21,6 +21,11 @@ public final class LogReporter implements Reporter {
         }
     }
 
+    @Override
+    public void warmUp(ForkReport sample) {
+        ThreadBlockRenderer.render(sample);
+    }
+
     /** One line a verdict: ERROR for HUNG (with its likely causes), WARN for RUNNING, INFO otherwise. */
     @Override
     public void update(ForkReport report) {

@@ -124,8 +124,7 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
         try {
             ForkSnapshot s = warmUpRecorder.record(0);
             ForkReport report = builder.build(s, namedThreads(s.osThreadIds), s.childPid(), tracking.get());
-            ThreadBlockRenderer.render(report);
-            JsonReporter.mapper().writeValueAsBytes(report);
+            publisher.warmUp(report);
         } catch (Throwable t) {
             log.debug("forkguard: warm-up failed: {}", t.toString());
         }

@@ -23,6 +23,13 @@ public final class ReportPublisher implements ChildWatchdog.Listener {
         }
     }
 
+    /** Warms every reporter's rendering up with a throw-away report. */
+    public void warmUp(ForkReport sample) {
+        for (Reporter r : reporters) {
+            r.warmUp(sample);
+        }
+    }
+
     @Override
     public void firstVerdict(ForkReport report, ChildOutcome outcome) {
         publish(report.withOutcome(outcome));

@@ -8,4 +8,7 @@ public interface Reporter {
 
     /** A later outcome of a child already reported. */
     void update(ForkReport report);
+
+    /** Runs the rendering path once on a throw-away report, publishing nothing (see ReportPipeline). */
+    void warmUp(ForkReport sample);
 }
