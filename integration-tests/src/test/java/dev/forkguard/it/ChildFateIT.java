@@ -40,8 +40,19 @@ class ChildFateIT {
 
     @Test
     void orphanedLockUnderReportPrintsTheBlockInTheChildAndTheParentCallsItHung() throws Exception {
-        ForkedJvm.Result r = ForkedJvm.app(OrphanedLockChildApp.class).args("4000").run();
+        Path reports = tmp.resolve("reports");
+        ForkedJvm.Result r = ForkedJvm.app(OrphanedLockChildApp.class).agentArgs("reportDir=" + reports)
+                .args("4000").run();
         String child = childPid(r);
+        // The JSON report was published with RUNNING, then replaced with the HUNG verdict.
+        Path report;
+        try (Stream<Path> s = Files.list(reports)) {
+            report = s.filter(f -> f.getFileName().toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        com.fasterxml.jackson.databind.JsonNode outcome = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(report.toFile()).get("outcome");
+        assertThat(outcome.get("verdict").asText()).as(r.toString()).isEqualTo("HUNG");
+        assertThat(outcome.get("causes").toString()).contains("inventory-writer");
 
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.stdout).contains("app: child " + child + " still running after 4000 ms: killed with SIGKILL");
@@ -91,6 +102,22 @@ class ChildFateIT {
         assertThat(r.stdout).as(r.toString()).contains("app: heap filled to 9")
                 .contains("app: child " + child + " " + outcome);
         assertThat(r.stderr).contains(String.format(CHILD_BLOCK, child)).contains(message);
+    }
+
+    /** Locks without an owner field (Semaphore, StampedLock) and read-write locks are caught too. */
+    @ParameterizedTest
+    @CsvSource({
+        "semaphore, java.util.concurrent.Semaphore@, taken at fork time (this lock records no owner",
+        "stamped, java.util.concurrent.locks.StampedLock@, taken at fork time (this lock records no owner",
+        "readwrite, java.util.concurrent.locks.ReentrantReadWriteLock@, held at fork time by thread \"inventory-writer\""
+    })
+    void otherLockKindsThrowInTheChildToo(String kind, String identity, String held) throws Exception {
+        ForkedJvm.Result r = ForkedJvm.app(OrphanedLockChildApp.class).agentArgs("childPolicy=throw")
+                .args("4000", kind).run();
+        String child = childPid(r);
+        assertThat(r.stdout).as(r.toString()).contains("app: child " + child + " exited with code 42");
+        assertThat(r.stderr).contains("forkguard: child pid " + child + ": thread \"main\" blocks on " + identity)
+                .contains(held);
     }
 
     @Test

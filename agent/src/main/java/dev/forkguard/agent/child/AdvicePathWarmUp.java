@@ -1,10 +1,12 @@
 package dev.forkguard.agent.child;
 
 import dev.forkguard.bridge.ForkguardBridge;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * Runs every advised acquisition once in the parent with {@code forkInFlight} raised, so that the
@@ -29,6 +31,24 @@ public final class AdvicePathWarmUp {
                     lock.unlock();
                 }
             }
+            Semaphore permits = new Semaphore(3);
+            permits.acquire();
+            permits.acquire(1);
+            permits.acquireUninterruptibly();
+            permits.release(3);
+            if (permits.tryAcquire(1, TimeUnit.NANOSECONDS)) {
+                permits.release();
+            }
+            if (permits.tryAcquire(1, 1, TimeUnit.NANOSECONDS)) {
+                permits.release();
+            }
+            StampedLock stamped = new StampedLock();
+            stamped.unlockWrite(stamped.writeLock());
+            stamped.unlockRead(stamped.readLock());
+            stamped.unlockWrite(stamped.writeLockInterruptibly());
+            stamped.unlockRead(stamped.readLockInterruptibly());
+            stamped.unlockWrite(stamped.tryWriteLock(1, TimeUnit.NANOSECONDS));
+            stamped.unlockRead(stamped.tryReadLock(1, TimeUnit.NANOSECONDS));
         } finally {
             ForkguardBridge.forkInFlight = false;
         }

@@ -71,11 +71,15 @@ public final class OrphanedLockCheck {
         Thread owner = SynchronizerOwners.ownerOf(synchronizer);
         Thread self = Thread.currentThread();
         ForkFacts f = facts;
-        if (owner == null || owner == self || Arrays.binarySearch(f.liveIds, owner.getId()) < 0) {
-            return; // free, ours, or owned by a thread started in the child: it can be released
+        int known = f.indexOf(synchronizer);
+        if (owner != null) {
+            if (owner == self || Arrays.binarySearch(f.liveIds, owner.getId()) < 0) {
+                return; // ours, or owned by a thread started in the child: it can be released
+            }
+        } else if (known < 0 || !SynchronizerOwners.exhausted(synchronizer)) {
+            return; // free, or (Semaphore, StampedLock) not taken at fork time
         }
         ChildPolicy p = policy;
-        int known = f.indexOf(synchronizer);
         synchronized (ChildMessage.lock()) {
             ChildMessage.start();
             write(lock, owner, self, known < 0 ? null : f.texts[known], p, timed);
@@ -126,6 +130,8 @@ public final class OrphanedLockCheck {
         Arrays.binarySearch(f.liveIds, self.getId());
         f.indexOf(new Object());
         SynchronizerOwners.ownerOf(lock);
+        SynchronizerOwners.exhausted(new java.util.concurrent.Semaphore(0));
+        SynchronizerOwners.exhausted(new java.util.concurrent.locks.StampedLock());
         synchronized (ChildMessage.lock()) {
             for (ChildPolicy p : ChildPolicy.values()) {
                 ChildMessage.start();

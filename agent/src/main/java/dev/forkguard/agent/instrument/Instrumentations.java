@@ -44,11 +44,20 @@ public final class Instrumentations {
                 new AsmVisitorWrapper.Compound(syncLock, acquire));
         plan.put("java.util.concurrent.locks.ReentrantReadWriteLock$ReadLock", acquire);
         plan.put("java.util.concurrent.locks.ReentrantReadWriteLock$WriteLock", acquire);
-        plan.put("java.util.concurrent.Semaphore", syncLock);
+        plan.put("java.util.concurrent.Semaphore", new AsmVisitorWrapper.Compound(syncLock,
+                Advice.to(LockAcquireAdvice.class).on(named("acquire").or(named("acquireUninterruptibly"))),
+                Advice.to(TimedLockAcquireAdvice.class).on(named("tryAcquire").and(takesArguments(2)
+                        .or(takesArguments(3))))));
         // Its no-argument constructor delegates to this one: advise one, record once.
         plan.put("java.util.concurrent.locks.ReentrantReadWriteLock",
                 Advice.to(SyncLockCreationAdvice.class).on(isConstructor().and(takesArguments(boolean.class))));
-        plan.put("java.util.concurrent.locks.StampedLock", Advice.to(PlainLockCreationAdvice.class).on(isConstructor()));
+        plan.put("java.util.concurrent.locks.StampedLock", new AsmVisitorWrapper.Compound(
+                Advice.to(PlainLockCreationAdvice.class).on(isConstructor()),
+                Advice.to(PlainLockAcquireAdvice.class).on(named("writeLock").or(named("readLock"))
+                        .or(named("writeLockInterruptibly")).or(named("readLockInterruptibly"))
+                        .and(takesNoArguments())),
+                Advice.to(PlainTimedLockAcquireAdvice.class).on(named("tryWriteLock").or(named("tryReadLock"))
+                        .and(takesArguments(2)))));
         AsmVisitorWrapper executor = Advice.to(ExecutorCreationAdvice.class).on(isConstructor());
         plan.put("java.util.concurrent.ThreadPoolExecutor", executor);
         plan.put("java.util.concurrent.ForkJoinPool", executor);

@@ -42,22 +42,25 @@ public final class LockRegistry {
         return table.get(synchronizer);
     }
 
-    /** Receives each tracked lock held exclusively right now. */
-    public interface OwnedVisitor {
-        void owned(Object synchronizer, LockRecord record, Thread owner);
+    /** Receives each tracked lock that is taken right now. */
+    public interface HeldVisitor {
+        /** @param owner the exclusive owner, or null for a lock that records none (Semaphore, StampedLock) */
+        void held(Object synchronizer, LockRecord record, Thread owner);
     }
 
     /**
-     * Visits every tracked lock held exclusively right now. Runs in the fork window: a pass over the
-     * table, a field read a lock, no formatting.
+     * Visits every tracked lock taken right now: owned exclusively, a semaphore with no permits left, a
+     * locked StampedLock. Runs in the fork window: a pass over the table, a field read a lock.
      */
-    public void collectOwned(final OwnedVisitor visitor) {
+    public void collectHeld(final HeldVisitor visitor) {
         table.forEach(new IdentityWeakTable.Visitor<LockRecord>() {
             @Override
             public void visit(Object synchronizer, LockRecord record) {
                 Thread owner = SynchronizerOwners.ownerOf(synchronizer);
                 if (owner != null) {
-                    visitor.owned(synchronizer, record, owner);
+                    visitor.held(synchronizer, record, owner);
+                } else if (SynchronizerOwners.exhausted(synchronizer)) {
+                    visitor.held(synchronizer, record, null);
                 }
             }
         });

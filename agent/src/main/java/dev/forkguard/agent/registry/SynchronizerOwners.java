@@ -3,6 +3,8 @@ package dev.forkguard.agent.registry;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.AbstractOwnableSynchronizer;
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * Reads which thread owns a {@code java.util.concurrent} lock exclusively, straight from
@@ -17,6 +19,9 @@ import java.util.concurrent.locks.AbstractOwnableSynchronizer;
 public final class SynchronizerOwners {
 
     private static volatile VarHandle owner;
+    private static volatile VarHandle state;
+
+    private static final String SEMAPHORE_SYNC = "java.util.concurrent.Semaphore$";
 
     private SynchronizerOwners() {}
 
@@ -24,10 +29,29 @@ public final class SynchronizerOwners {
     public static void init() throws ReflectiveOperationException {
         owner = MethodHandles.privateLookupIn(AbstractOwnableSynchronizer.class, MethodHandles.lookup())
                 .findVarHandle(AbstractOwnableSynchronizer.class, "exclusiveOwnerThread", Thread.class);
+        state = MethodHandles.privateLookupIn(AbstractQueuedSynchronizer.class, MethodHandles.lookup())
+                .findVarHandle(AbstractQueuedSynchronizer.class, "state", int.class);
     }
 
     public static boolean ready() {
         return owner != null;
+    }
+
+    /**
+     * Whether a lock without an owner field is taken: a {@code Semaphore} (its AQS) with no permits
+     * left, or a {@code StampedLock} locked for reading or writing.
+     */
+    public static boolean exhausted(Object synchronizer) {
+        if (synchronizer instanceof StampedLock) {
+            StampedLock s = (StampedLock) synchronizer;
+            return s.isWriteLocked() || s.isReadLocked();
+        }
+        VarHandle h = state;
+        if (h == null || !(synchronizer instanceof AbstractQueuedSynchronizer)
+                || !synchronizer.getClass().getName().startsWith(SEMAPHORE_SYNC)) {
+            return false;
+        }
+        return (int) h.getVolatile((AbstractQueuedSynchronizer) synchronizer) <= 0;
     }
 
     /** The exclusive owner of {@code synchronizer}, or null if none or not an ownable synchronizer. */

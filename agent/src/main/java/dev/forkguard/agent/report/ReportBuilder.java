@@ -10,6 +10,7 @@ import dev.forkguard.agent.report.ForkReport.LockEntry;
 import dev.forkguard.agent.report.ForkReport.OsThreadEntry;
 import dev.forkguard.agent.report.ForkReport.ThreadEntry;
 import dev.forkguard.agent.snapshot.ForkSnapshot;
+import dev.forkguard.agent.snapshot.SnapshotRecorder;
 import dev.forkguard.probe.proc.ProcTask;
 import java.lang.management.MonitorInfo;
 import java.lang.management.ThreadInfo;
@@ -69,6 +70,15 @@ public final class ReportBuilder {
                 if ("<clinit>".equals(f.getMethodName())) {
                     classInits.add(new ClassInitEntry(f.getClassName(), info.getThreadId(), info.getThreadName()));
                 }
+            }
+        }
+        List<LockRecord> ownerless = s.ownedLocks.get(SnapshotRecorder.NO_OWNER);
+        if (ownerless != null) {
+            for (LockRecord r : ownerless) {
+                CreationSite site = r.site();
+                orphaned.add(new LockEntry("SYNCHRONIZER", r.type(), r.identity(), SnapshotRecorder.NO_OWNER,
+                        "(no owner recorded: taken at fork time)", null,
+                        site == CreationSite.UNTRACKED ? null : site.describe(), Frames.format(site.frames())));
             }
         }
         List<OsThreadEntry> osThreads = osThreads(s.forkingTid, osThreadsNamed, javaNames);

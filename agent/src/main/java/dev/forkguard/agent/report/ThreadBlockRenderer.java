@@ -56,8 +56,12 @@ public final class ThreadBlockRenderer {
         if (!r.orphanedLocks().isEmpty()) {
             b.append("Locks that stay locked in the child (").append(r.orphanedLocks().size()).append("):\n");
             for (LockEntry l : r.orphanedLocks()) {
-                b.append("  ").append("MONITOR".equals(l.kind()) ? "monitor " : "").append(l.identity())
-                        .append(" held by \"").append(l.holderName()).append("\" #").append(l.holderId()).append('\n');
+                b.append("  ").append("MONITOR".equals(l.kind()) ? "monitor " : "").append(l.identity());
+                if (l.holderId() < 0) {
+                    b.append(' ').append(l.holderName()).append('\n');
+                } else {
+                    b.append(" held by \"").append(l.holderName()).append("\" #").append(l.holderId()).append('\n');
+                }
                 b.append("      created at ").append(l.createdAt() == null ? createdUnknown(l) : l.createdAt())
                         .append('\n');
                 b.append("      locked at ").append(l.lockedAt() == null ? lockedUnknown(l) : l.lockedAt())

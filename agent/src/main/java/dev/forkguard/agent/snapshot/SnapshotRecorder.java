@@ -70,11 +70,11 @@ public final class SnapshotRecorder {
         if (heapWalk) {
             ownedFromHeapWalk(threads, owned);
         } else {
-            lockRegistry.collectOwned(new LockRegistry.OwnedVisitor() {
+            lockRegistry.collectHeld(new LockRegistry.HeldVisitor() {
                 @Override
-                public void owned(Object synchronizer, LockRecord record, Thread owner) {
-                    add(owned, owner.getId(), record);
-                    if (owner.getId() != forkingThreadId) {
+                public void held(Object synchronizer, LockRecord record, Thread owner) {
+                    add(owned, owner == null ? NO_OWNER : owner.getId(), record);
+                    if (owner == null || owner.getId() != forkingThreadId) {
                         childSyncs.add(synchronizer);
                         childTexts.add(childText(record, owner));
                     }
@@ -107,10 +107,20 @@ public final class SnapshotRecorder {
     /** What a child prints about this lock if it ever tries to take it (DESIGN fact 9: formatted here). */
     private static String childText(LockRecord record, Thread owner) {
         CreationSite site = record.site();
-        return record.identity() + (site == CreationSite.UNTRACKED ? " (creation site not tracked)"
-                : " created at " + site.describe()) + ", held at fork time by thread \"" + owner.getName()
+        String created = site == CreationSite.UNTRACKED ? " (creation site not tracked)" : " created at "
+                + site.describe();
+        if (owner == null) {
+            return record.identity() + created + ", taken at fork time (" + NO_OWNER_NOTE + ")";
+        }
+        return record.identity() + created + ", held at fork time by thread \"" + owner.getName()
                 + "\" (not in this process), locked at (not recorded for java.util.concurrent locks)";
     }
+
+    /** Key, in {@link ForkSnapshot#ownedLocks}, of taken locks that record no owner. */
+    public static final long NO_OWNER = -1;
+
+    static final String NO_OWNER_NOTE = "this lock records no owner: unless the forking thread took it, "
+            + "nobody in this process will release it";
 
     private static void add(Map<Long, List<LockRecord>> owned, long threadId, LockRecord record) {
         List<LockRecord> list = owned.get(threadId);
