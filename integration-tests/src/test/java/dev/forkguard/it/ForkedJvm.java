@@ -68,6 +68,12 @@ final class ForkedJvm {
         return this;
     }
 
+    /** Adds entries to the application's class path, after the demo jar. */
+    ForkedJvm classpath(String... entries) {
+        classpath.addAll(Arrays.asList(entries));
+        return this;
+    }
+
     ForkedJvm env(String key, String value) {
         env.put(key, value);
         return this;
