@@ -10,7 +10,7 @@ import java.util.List;
  */
 public final class LockRegistry {
 
-    private final IdentityWeakTable<LockRecord> table;
+    private final IdentityWeakTable<TrackedObject> table;
     private final int siteDepth;
     private final TrackingBudget budget;
 
@@ -25,7 +25,7 @@ public final class LockRegistry {
         if (!budget.tryTake()) {
             return;
         }
-        LockRecord r = new LockRecord(lock.getClass().getName(), System.identityHashCode(lock),
+        TrackedObject r = new TrackedObject(lock.getClass().getName(), System.identityHashCode(lock),
                 LazySite.capture(siteDepth));
         table.put(synchronizer, r);
     }
@@ -33,19 +33,19 @@ public final class LockRegistry {
     /** Records a lock that existed before the agent started, with an unknown site. */
     public void recordExisting(Object lock, Object synchronizer) {
         if (table.get(synchronizer) == null) {
-            table.put(synchronizer, new LockRecord(lock.getClass().getName(), System.identityHashCode(lock),
+            table.put(synchronizer, new TrackedObject(lock.getClass().getName(), System.identityHashCode(lock),
                     LazySite.of(CreationSite.BEFORE_AGENT)));
         }
     }
 
-    public LockRecord bySynchronizer(Object synchronizer) {
+    public TrackedObject bySynchronizer(Object synchronizer) {
         return table.get(synchronizer);
     }
 
     /** Receives each tracked lock that is taken right now. */
     public interface HeldVisitor {
         /** @param owner the exclusive owner, or null for a lock that records none (Semaphore, StampedLock) */
-        void held(Object synchronizer, LockRecord record, Thread owner);
+        void held(Object synchronizer, TrackedObject record, Thread owner);
     }
 
     /**
@@ -53,9 +53,9 @@ public final class LockRegistry {
      * locked StampedLock. Runs in the fork window: a pass over the table, a field read a lock.
      */
     public void collectHeld(final HeldVisitor visitor) {
-        table.forEach(new IdentityWeakTable.Visitor<LockRecord>() {
+        table.forEach(new IdentityWeakTable.Visitor<TrackedObject>() {
             @Override
-            public void visit(Object synchronizer, LockRecord record) {
+            public void visit(Object synchronizer, TrackedObject record) {
                 Thread owner = SynchronizerOwners.ownerOf(synchronizer);
                 if (owner != null) {
                     visitor.held(synchronizer, record, owner);
@@ -67,8 +67,8 @@ public final class LockRegistry {
     }
 
     /** The record of the synchronizer with this identity hash, or null if none or ambiguous. */
-    public LockRecord bySynchronizerHash(int identityHash) {
-        List<LockRecord> found = new ArrayList<>(1);
+    public TrackedObject bySynchronizerHash(int identityHash) {
+        List<TrackedObject> found = new ArrayList<>(1);
         table.findByIdentityHash(identityHash, found);
         return found.size() == 1 ? found.get(0) : null;
     }
@@ -79,9 +79,9 @@ public final class LockRegistry {
      */
     public int resolvePending(final int max) {
         final int[] done = new int[1];
-        table.forEach(new IdentityWeakTable.Visitor<LockRecord>() {
+        table.forEach(new IdentityWeakTable.Visitor<TrackedObject>() {
             @Override
-            public void visit(Object key, LockRecord value) {
+            public void visit(Object key, TrackedObject value) {
                 if (done[0] < max && value.sitePending()) {
                     value.site();
                     done[0]++;

@@ -9,7 +9,7 @@ public final class ThreadOrigin {
     private volatile String starterName;
     private volatile long starterId = -1;
     private volatile LazySite startSite;
-    private volatile ExecutorRecord executor;
+    private volatile TrackedObject executor;
 
     void started(String starterName, long starterId, LazySite startSite) {
         this.starterName = starterName;
@@ -17,7 +17,7 @@ public final class ThreadOrigin {
         this.startSite = startSite;
     }
 
-    void workerOf(ExecutorRecord executor) {
+    void workerOf(TrackedObject executor) {
         this.executor = executor;
     }
 
@@ -37,7 +37,7 @@ public final class ThreadOrigin {
     }
 
     /** The executor this thread works for, or null. */
-    public ExecutorRecord executor() {
+    public TrackedObject executor() {
         return executor;
     }
 }

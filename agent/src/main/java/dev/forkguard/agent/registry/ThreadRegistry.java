@@ -7,7 +7,7 @@ import java.util.Map;
 public final class ThreadRegistry {
 
     private final IdentityWeakTable<ThreadOrigin> threads;
-    private final IdentityWeakTable<ExecutorRecord> executors;
+    private final IdentityWeakTable<TrackedObject> executors;
     private final int siteDepth;
 
     public ThreadRegistry(int maxEntries, int siteDepth) {
@@ -24,16 +24,16 @@ public final class ThreadRegistry {
 
     public void executorCreated(Object executor) {
         if (executors.get(executor) == null) {
-            executors.put(executor, new ExecutorRecord(executor.getClass().getName(),
+            executors.put(executor, new TrackedObject(executor.getClass().getName(),
                     System.identityHashCode(executor), LazySite.capture(siteDepth)));
         }
     }
 
     public void workerCreated(Object executor, Thread worker) {
-        ExecutorRecord record = executors.get(executor);
+        TrackedObject record = executors.get(executor);
         if (record == null) {
             // An executor made before the agent started.
-            record = new ExecutorRecord(executor.getClass().getName(), System.identityHashCode(executor),
+            record = new TrackedObject(executor.getClass().getName(), System.identityHashCode(executor),
                     LazySite.of(CreationSite.BEFORE_AGENT));
             executors.put(executor, record);
         }

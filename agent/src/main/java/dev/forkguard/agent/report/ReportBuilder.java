@@ -1,8 +1,8 @@
 package dev.forkguard.agent.report;
 
 import dev.forkguard.agent.registry.CreationSite;
-import dev.forkguard.agent.registry.ExecutorRecord;
-import dev.forkguard.agent.registry.LockRecord;
+import dev.forkguard.agent.registry.TrackedObject;
+import dev.forkguard.agent.registry.TrackedObject;
 import dev.forkguard.agent.registry.ThreadOrigin;
 import dev.forkguard.agent.report.ForkReport.ClassInitEntry;
 import dev.forkguard.agent.report.ForkReport.ExecutorEntry;
@@ -72,9 +72,9 @@ public final class ReportBuilder {
                 }
             }
         }
-        List<LockRecord> ownerless = s.ownedLocks.get(SnapshotRecorder.NO_OWNER);
+        List<TrackedObject> ownerless = s.ownedLocks.get(SnapshotRecorder.NO_OWNER);
         if (ownerless != null) {
-            for (LockRecord r : ownerless) {
+            for (TrackedObject r : ownerless) {
                 CreationSite site = r.site();
                 orphaned.add(new LockEntry("SYNCHRONIZER", r.type(), r.identity(), SnapshotRecorder.NO_OWNER,
                         "(no owner recorded: taken at fork time)", null,
@@ -121,7 +121,7 @@ public final class ReportBuilder {
                 startedAt = site.describe();
                 startStack = Frames.format(site.frames());
             }
-            ExecutorRecord ex = origin.executor();
+            TrackedObject ex = origin.executor();
             if (ex != null) {
                 executor = new ExecutorEntry(ex.identity(), ex.site().describe());
             }
@@ -147,9 +147,9 @@ public final class ReportBuilder {
         return Arrays.copyOfRange(stack, from, Math.min(stack.length, from + Math.max(depth, 1)));
     }
 
-    private static void addHeldLocks(ThreadInfo info, List<LockRecord> owned, List<LockEntry> out) {
+    private static void addHeldLocks(ThreadInfo info, List<TrackedObject> owned, List<LockEntry> out) {
         if (owned != null) {
-            for (LockRecord r : owned) {
+            for (TrackedObject r : owned) {
                 CreationSite site = r.site();
                 out.add(new LockEntry("SYNCHRONIZER", r.type(), r.identity(), info.getThreadId(), info.getThreadName(),
                         null, site == CreationSite.UNTRACKED ? null : site.describe(), Frames.format(site.frames())));

@@ -1,6 +1,6 @@
 package dev.forkguard.agent.snapshot;
 
-import dev.forkguard.agent.registry.LockRecord;
+import dev.forkguard.agent.registry.TrackedObject;
 import dev.forkguard.agent.registry.ThreadOrigin;
 import java.lang.management.ThreadInfo;
 import java.util.List;
@@ -31,7 +31,7 @@ public final class ForkSnapshot {
     public final int[] childrenBefore;
     public final Map<Long, ThreadOrigin> origins;
     /** java.util.concurrent locks owned at fork time, by owner thread id. */
-    public final Map<Long, List<LockRecord>> ownedLocks;
+    public final Map<Long, List<TrackedObject>> ownedLocks;
     /** The agent's own threads, which vanish in the child like any other but harm nobody. */
     public final Set<Long> agentThreadIds;
     public final long recordNanos;
@@ -46,7 +46,7 @@ public final class ForkSnapshot {
 
     ForkSnapshot(long sequence, long epochMillis, int pid, int forkingTid, long forkingThreadId, ThreadInfo[] threads,
             Throwable forkingStack, int[] osThreadIds, int[] childrenBefore, Map<Long, ThreadOrigin> origins,
-            Map<Long, List<LockRecord>> ownedLocks, Set<Long> agentThreadIds, long recordNanos, long takenNanos) {
+            Map<Long, List<TrackedObject>> ownedLocks, Set<Long> agentThreadIds, long recordNanos, long takenNanos) {
         this.sequence = sequence;
         this.epochMillis = epochMillis;
         this.pid = pid;

@@ -3,7 +3,7 @@ package dev.forkguard.agent.snapshot;
 import dev.forkguard.agent.child.OrphanedLockCheck;
 import dev.forkguard.agent.registry.CreationSite;
 import dev.forkguard.agent.registry.LazySite;
-import dev.forkguard.agent.registry.LockRecord;
+import dev.forkguard.agent.registry.TrackedObject;
 import dev.forkguard.agent.registry.LockRegistry;
 import dev.forkguard.agent.registry.ThreadOrigin;
 import dev.forkguard.agent.registry.ThreadRegistry;
@@ -64,7 +64,7 @@ public final class SnapshotRecorder {
         final long forkingThreadId = Thread.currentThread().getId();
         Throwable forkingStack = new Throwable("fork");
         ThreadInfo[] threads = threadBean.dumpAllThreads(true, heapWalk, stackDepth);
-        final Map<Long, List<LockRecord>> owned = new HashMap<>();
+        final Map<Long, List<TrackedObject>> owned = new HashMap<>();
         final List<Object> childSyncs = new ArrayList<>();
         final List<String> childTexts = new ArrayList<>();
         if (heapWalk) {
@@ -72,7 +72,7 @@ public final class SnapshotRecorder {
         } else {
             lockRegistry.collectHeld(new LockRegistry.HeldVisitor() {
                 @Override
-                public void held(Object synchronizer, LockRecord record, Thread owner) {
+                public void held(Object synchronizer, TrackedObject record, Thread owner) {
                     add(owned, owner == null ? NO_OWNER : owner.getId(), record);
                     if (owner == null || owner.getId() != forkingThreadId) {
                         childSyncs.add(synchronizer);
@@ -105,7 +105,7 @@ public final class SnapshotRecorder {
     }
 
     /** What a child prints about this lock if it ever tries to take it (DESIGN fact 9: formatted here). */
-    private static String childText(LockRecord record, Thread owner) {
+    private static String childText(TrackedObject record, Thread owner) {
         CreationSite site = record.site();
         String created = site == CreationSite.UNTRACKED ? " (creation site not tracked)" : " created at "
                 + site.describe();
@@ -122,8 +122,8 @@ public final class SnapshotRecorder {
     static final String NO_OWNER_NOTE = "this lock records no owner: unless the forking thread took it, "
             + "nobody in this process will release it";
 
-    private static void add(Map<Long, List<LockRecord>> owned, long threadId, LockRecord record) {
-        List<LockRecord> list = owned.get(threadId);
+    private static void add(Map<Long, List<TrackedObject>> owned, long threadId, TrackedObject record) {
+        List<TrackedObject> list = owned.get(threadId);
         if (list == null) {
             list = new ArrayList<>(2);
             owned.put(threadId, list);
@@ -131,7 +131,7 @@ public final class SnapshotRecorder {
         list.add(record);
     }
 
-    private void ownedFromHeapWalk(ThreadInfo[] threads, Map<Long, List<LockRecord>> owned) {
+    private void ownedFromHeapWalk(ThreadInfo[] threads, Map<Long, List<TrackedObject>> owned) {
         for (ThreadInfo info : threads) {
             if (info == null) {
                 continue;
@@ -140,9 +140,9 @@ public final class SnapshotRecorder {
                 if (WORKER_LOCK.equals(held.getClassName())) {
                     continue; // a pool worker's lock on itself: nobody else ever waits for it
                 }
-                LockRecord record = lockRegistry.bySynchronizerHash(held.getIdentityHashCode());
+                TrackedObject record = lockRegistry.bySynchronizerHash(held.getIdentityHashCode());
                 if (record == null) {
-                    record = new LockRecord(ownerTypeOf(held.getClassName()), held.getIdentityHashCode(),
+                    record = new TrackedObject(ownerTypeOf(held.getClassName()), held.getIdentityHashCode(),
                             LazySite.of(CreationSite.UNTRACKED));
                 }
                 add(owned, info.getThreadId(), record);

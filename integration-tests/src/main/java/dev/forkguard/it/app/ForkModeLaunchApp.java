@@ -1,7 +1,6 @@
 package dev.forkguard.it.app;
 
 import dev.forkguard.probe.Libc;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -20,21 +19,7 @@ public final class ForkModeLaunchApp {
         long gapMillis = args.length > 2 ? Long.parseLong(args[2]) : 0;
         Libc.bind();
         ReentrantLock lock = new ReentrantLock();
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread holder = new Thread(() -> {
-            lock.lock();
-            try {
-                held.countDown();
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                lock.unlock();
-            }
-        }, "lock-holder");
-        holder.start();
-        held.await();
+        LockHolder holder = LockHolder.hold(lock, "lock-holder");
 
         int failures = 0;
         long busyNanos = 0;
@@ -58,7 +43,6 @@ public final class ForkModeLaunchApp {
         }
         ChildWaits.awaitOrKill(child, 2000);
         Thread.sleep(300); // lets the agent's reporter finish before the JVM exits
-        release.countDown();
-        holder.join();
+        holder.release();
     }
 }

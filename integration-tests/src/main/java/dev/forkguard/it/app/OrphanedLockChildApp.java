@@ -1,7 +1,6 @@
 package dev.forkguard.it.app;
 
 import dev.forkguard.probe.Libc;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.Lock;
@@ -103,21 +102,7 @@ public final class OrphanedLockChildApp {
                 : new ReentrantLock();
         // The child takes the read lock of a read-write lock whose write lock the holder has.
         Lock childLock = options.contains("readwrite") ? readLockOf(inventoryLock) : inventoryLock;
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread holder = new Thread(() -> {
-            inventoryLock.lock();
-            try {
-                held.countDown();
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                inventoryLock.unlock();
-            }
-        }, "inventory-writer");
-        holder.start();
-        held.await();
+        LockHolder holder = LockHolder.hold(inventoryLock, "inventory-writer");
         // Code a child runs must have run in the parent first: its call sites and fields are resolved
         // here, not in the child, where the JVM's own mutexes may be held by vanished threads (seen:
         // resolving TimeUnit.SECONDS first in the child hung in SystemDictionary::add_loader_constraint).
@@ -142,7 +127,6 @@ public final class OrphanedLockChildApp {
         }
         System.out.println("app: forked child " + child);
         ChildWaits.awaitOrKill(child, waitMillis);
-        release.countDown();
-        holder.join();
+        holder.release();
     }
 }

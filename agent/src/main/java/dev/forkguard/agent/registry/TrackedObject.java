@@ -1,29 +1,29 @@
 package dev.forkguard.agent.registry;
 
-/** What the agent knows of one tracked lock: its type, identity and creation site. */
-public final class LockRecord {
+/** What the agent knows of one tracked lock or executor: its type, identity and creation site. */
+public final class TrackedObject {
 
     private final String type;
     private final int identityHash;
     private final LazySite site;
 
-    public LockRecord(String type, int identityHash, LazySite site) {
+    public TrackedObject(String type, int identityHash, LazySite site) {
         this.type = type;
         this.identityHash = identityHash;
         this.site = site;
     }
 
-    /** The lock's class, e.g. {@code java.util.concurrent.locks.ReentrantLock}. */
+    /** The object's class, e.g. {@code java.util.concurrent.locks.ReentrantLock}. */
     public String type() {
         return type;
     }
 
-    /** The lock's own identity hash (not its synchronizer's), as {@code jstack} would print it. */
+    /** The object's own identity hash (for a lock, not its synchronizer's), as {@code jstack} prints it. */
     public int identityHash() {
         return identityHash;
     }
 
-    /** Where the lock was made; resolves the captured stack on first call. */
+    /** Where the object was made; resolves the captured stack on first call. */
     public CreationSite site() {
         return site.resolve();
     }
