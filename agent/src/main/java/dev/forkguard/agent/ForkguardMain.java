@@ -16,8 +16,8 @@ public final class ForkguardMain {
         IsolatedClassLoader loader = new IsolatedClassLoader(new JarFile(new File(location.toURI())), location);
         Thread.currentThread().setContextClassLoader(loader);
         Object code = loader.loadClass(COMMAND)
-                .getMethod("run", String[].class, String.class)
-                .invoke(null, args, ForkguardAgent.implementationVersion(loader.jar()));
+                .getMethod("run", String[].class, String.class, String.class)
+                .invoke(null, args, ForkguardAgent.implementationVersion(loader.jar()), new File(location.toURI()).getPath());
         System.exit((Integer) code);
     }
 }

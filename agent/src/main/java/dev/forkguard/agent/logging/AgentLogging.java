@@ -83,6 +83,14 @@ public final class AgentLogging {
         context = ctx;
     }
 
+    /** Changes the lowest level logged, while running. */
+    public static void setLevel(String level) {
+        LoggerContext ctx = context;
+        if (ctx != null) {
+            ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));
+        }
+    }
+
     /** Why the requested log file is not used, or null. */
     public static String problem() {
         return problem;

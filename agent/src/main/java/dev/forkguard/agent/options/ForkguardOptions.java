@@ -59,7 +59,8 @@ public final class ForkguardOptions {
     public static final Option<String> HELD_LOCKS = new Option<>("heldLocks", "tracked", "tracked",
             "How the fork-time snapshot finds held java.util.concurrent locks: tracked (read the owner of "
                     + "each lock the agent tracks; cost grows with tracked locks) or heap (the JVM's own heap "
-                    + "walk; finds untracked locks too, but its cost, inside the fork pause, grows with the heap).",
+                    + "walk; finds untracked locks too, but its cost, inside the fork pause, grows with the heap). When "
+                    + "attached to a running JVM the default is heap, so locks created before the attach are found.",
             text -> oneOf(text, "tracked", "heap"));
 
     /** All options, in the order the docs list them. */
@@ -68,10 +69,17 @@ public final class ForkguardOptions {
 
     private final Map<Option<?>, Object> values;
     private final List<String> problems;
+    private final java.util.Set<Option<?>> given;
 
-    private ForkguardOptions(Map<Option<?>, Object> values, List<String> problems) {
+    private ForkguardOptions(Map<Option<?>, Object> values, List<String> problems, java.util.Set<Option<?>> given) {
         this.values = values;
         this.problems = problems;
+        this.given = given;
+    }
+
+    /** Whether the user gave this option a valid value (in any source). */
+    public boolean given(Option<?> option) {
+        return given.contains(option);
     }
 
     /** The defaults alone. */
@@ -91,12 +99,14 @@ public final class ForkguardOptions {
         readProperties(properties, raw, problems);
         readAgentArgs(agentArgs, raw, problems);
         Map<Option<?>, Object> values = new LinkedHashMap<>();
+        java.util.Set<Option<?>> given = new java.util.HashSet<>();
         for (Option<?> option : ALL) {
             Source source = raw.get(option.name());
             Object value = option.defaultValue();
             if (source != null) {
                 try {
                     value = option.parse(source.text.trim());
+                    given.add(option);
                 } catch (IllegalArgumentException e) {
                     problems.add("forkguard: option " + option.name() + "='" + source.text + "' (" + source.origin
                             + ") is invalid: " + e.getMessage() + "; using the default " + option.defaultText());
@@ -104,7 +114,7 @@ public final class ForkguardOptions {
             }
             values.put(option, value);
         }
-        return new ForkguardOptions(values, Collections.unmodifiableList(problems));
+        return new ForkguardOptions(values, Collections.unmodifiableList(problems), given);
     }
 
     @SuppressWarnings("unchecked")
@@ -121,7 +131,7 @@ public final class ForkguardOptions {
     public <T> ForkguardOptions with(Option<T> option, T value) {
         Map<Option<?>, Object> copy = new LinkedHashMap<>(values);
         copy.put(option, value);
-        return new ForkguardOptions(copy, problems);
+        return new ForkguardOptions(copy, problems, given);
     }
 
     @Override

@@ -58,7 +58,8 @@ public final class ReportBuilder {
                     s.agentThreadIds.contains(info.getThreadId()),
                     isForking ? forkingStack(s.forkingStack, info.getStackTrace().length) : info.getStackTrace());
             if (isForking) {
-                forking = entry;
+                // A status query (sequence 0) runs on the thread that asked, not on a forking one.
+                forking = s.sequence == 0 ? null : entry;
                 continue;
             }
             vanishing.add(entry);
@@ -95,9 +96,12 @@ public final class ReportBuilder {
                 vmThreadGone |= JvmThreadNames.isVmThread(t.name());
             }
         }
-        String forkingName = forking == null ? "tid " + s.forkingTid : '"' + forking.name() + '"';
-        String headline = "fork #" + s.sequence + " in pid " + s.pid + " by thread " + forkingName + " (tid "
-                + s.forkingTid + "), child pid " + (childPid == null ? "unknown" : String.valueOf(childPid))
+        String forkingName = forking == null ? (s.sequence == 0 ? "the thread that forks" : "tid " + s.forkingTid)
+                : '"' + forking.name() + '"';
+        String headline = (s.sequence == 0 ? "status of pid " + s.pid + ": if one of its threads forked now"
+                : "fork #" + s.sequence + " in pid " + s.pid + " by thread "
+                + forkingName + " (tid " + s.forkingTid + "), child pid "
+                + (childPid == null ? "unknown" : String.valueOf(childPid)))
                 + ": " + javaVanishing + " Java and " + (osThreads.size()) + " other threads vanish in the child, "
                 + orphaned.size() + (orphaned.size() == 1 ? " lock" : " locks") + " they hold stay"
                 + (orphaned.size() == 1 ? "s" : "") + " locked";

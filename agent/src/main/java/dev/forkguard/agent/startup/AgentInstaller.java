@@ -8,6 +8,7 @@ import dev.forkguard.agent.fork.ForkState;
 import dev.forkguard.agent.instrument.Instrumentations;
 import dev.forkguard.agent.logging.AgentLogging;
 import dev.forkguard.agent.options.ForkguardOptions;
+import dev.forkguard.agent.options.Option;
 import dev.forkguard.agent.registry.LockRegistry;
 import dev.forkguard.agent.registry.SynchronizerOwners;
 import dev.forkguard.agent.registry.ThreadRegistry;
@@ -92,7 +93,7 @@ public final class AgentInstaller {
         if (reportDir != null) {
             reporters.add(new JsonReporter(reportDir, log));
         }
-        Supplier<ForkReport.Tracking> tracking = new Supplier<ForkReport.Tracking>() {
+        final Supplier<ForkReport.Tracking> tracking = new Supplier<ForkReport.Tracking>() {
             @Override
             public ForkReport.Tracking get() {
                 return new ForkReport.Tracking(locks.size(), threads.trackedThreads(),
@@ -109,8 +110,8 @@ public final class AgentInstaller {
         ReportPublisher publisher = new ReportPublisher(reporters, log);
         int watchSeconds = options.get(ForkguardOptions.WATCHDOG);
         ChildWatchdog watchdog = watchSeconds == 0 ? null : new ChildWatchdog(watchSeconds, pid, publisher);
-        ReportPipeline pipeline = new ReportPipeline(new ReportBuilder(version), publisher, watchdog, tracking,
-                resolveSites, log);
+        ReportBuilder reportBuilder = new ReportBuilder(version);
+        ReportPipeline pipeline = new ReportPipeline(reportBuilder, publisher, watchdog, tracking, resolveSites, log);
         AgentThreads agentThreads = new AgentThreads(AgentInstaller.class.getClassLoader(),
                 com.sun.jna.Native.class.getClassLoader());
         agentThreads.add(pipeline.thread());
@@ -118,7 +119,10 @@ public final class AgentInstaller {
             agentThreads.add(watchdog.thread());
             watchdog.start();
         }
-        boolean heapWalk = "heap".equals(options.get(ForkguardOptions.HELD_LOCKS));
+        // Attached to a running JVM, the registries know none of the locks that already exist: find held
+        // ones with the JVM's heap walk, unless the user chose otherwise.
+        boolean heapWalk = "heap".equals(options.get(ForkguardOptions.HELD_LOCKS))
+                || (attached && !options.given(ForkguardOptions.HELD_LOCKS));
         // Lock owners are read directly by the snapshot and, always, by the child-side check.
         String ownersProblem = openLocksPackage(inst);
         if (ownersProblem != null) {
@@ -148,6 +152,9 @@ public final class AgentInstaller {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(new ShutdownFlush(pipeline), "forkguard-shutdown"));
         handler = forkHandler;
+        AgentInstaller.recorder = recorder;
+        AgentInstaller.builder = reportBuilder;
+        AgentInstaller.tracking = tracking;
         lockRegistry = locks;
         threadRegistry = threads;
         log.info("forkguard {} active in pid {} (Java {}{}): fork handlers registered via {}; reports to {}{}",
@@ -171,11 +178,54 @@ public final class AgentInstaller {
         }
     }
 
-    /** A second {@code -javaagent} or attach: the agent is already active and says so. */
+    /**
+     * A second {@code -javaagent} or attach: the agent is already active. It applies the options that
+     * can change while running (logLevel, childPolicy, childExitCode), says which others need a
+     * restart, and answers a {@code statusTo=<file>} query from the CLI.
+     */
     public static void reapply(String agentArgs) {
-        AgentLogging.logger(AgentInstaller.class).info("forkguard is already active in this JVM; "
-                + "options '{}' of the second start are ignored", agentArgs == null ? "" : agentArgs);
+        Logger log = AgentLogging.logger(AgentInstaller.class);
+        String args = agentArgs == null ? "" : agentArgs;
+        String statusTo = null;
+        StringBuilder rest = new StringBuilder();
+        for (String pair : args.split(",")) {
+            if (pair.startsWith(STATUS_TO)) {
+                statusTo = pair.substring(STATUS_TO.length());
+            } else if (!pair.isBlank()) {
+                rest.append(rest.length() == 0 ? "" : ",").append(pair);
+            }
+        }
+        if (statusTo != null) {
+            StatusQuery.answer(statusTo, recorder, builder, tracking, log);
+        }
+        if (rest.length() == 0) {
+            return;
+        }
+        ForkguardOptions options = ForkguardOptions.resolve(rest.toString(), java.util.Collections.emptyMap(),
+                java.util.Collections.<String, String>emptyMap());
+        for (String problem : options.problems()) {
+            log.warn(problem);
+        }
+        OrphanedLockCheck.configure(ChildPolicy.of(options.get(ForkguardOptions.CHILD_POLICY)),
+                options.get(ForkguardOptions.CHILD_EXIT_CODE));
+        AgentLogging.setLevel(options.get(ForkguardOptions.LOG_LEVEL));
+        StringBuilder needRestart = new StringBuilder();
+        for (Option<?> o : ForkguardOptions.ALL) {
+            if (options.given(o) && o != ForkguardOptions.LOG_LEVEL && o != ForkguardOptions.CHILD_POLICY
+                    && o != ForkguardOptions.CHILD_EXIT_CODE) {
+                needRestart.append(needRestart.length() == 0 ? "" : ", ").append(o.name());
+            }
+        }
+        log.info("forkguard is already active in this JVM: now logLevel={}, childPolicy={}, childExitCode={}{}",
+                options.get(ForkguardOptions.LOG_LEVEL), options.get(ForkguardOptions.CHILD_POLICY),
+                options.get(ForkguardOptions.CHILD_EXIT_CODE),
+                needRestart.length() == 0 ? "" : "; not applied, they need a restart: " + needRestart);
     }
+
+    private static final String STATUS_TO = "statusTo=";
+    private static volatile SnapshotRecorder recorder;
+    private static volatile ReportBuilder builder;
+    private static volatile Supplier<ForkReport.Tracking> tracking;
 
     /** Opens java.util.concurrent.locks to the agent's module alone, for {@link SynchronizerOwners}. */
     private static String openLocksPackage(Instrumentation inst) {

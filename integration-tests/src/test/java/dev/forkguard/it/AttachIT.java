@@ -1,0 +1,159 @@
+package dev.forkguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI against running JVMs: attach, a second attach, status, and each refusal with its exit code. */
+class AttachIT {
+
+    @TempDir
+    Path tmp;
+
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void killEverything() {
+        for (Process p : started) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
+    /** Runs the CLI to completion (bounded); returns exit code, then output. */
+    private static String[] cli(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ForkedJvm.JAVA_HOME.resolve("bin/java").toString(), "-jar",
+                ForkedJvm.AGENT_JAR.toAbsolutePath().toString()));
+        cmd.addAll(Arrays.asList(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("CLI did not end: " + out);
+        }
+        return new String[] {String.valueOf(p.exitValue()), out};
+    }
+
+    private Process target(Path trigger, Path stderr, String... jvmArgs) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ForkedJvm.JAVA_HOME.resolve("bin/java").toString(),
+                "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(Arrays.asList(jvmArgs));
+        cmd.addAll(List.of("-cp", ForkedJvm.APP_JAR.toString(), "dev.forkguard.it.app.AttachTargetApp",
+                trigger.toString()));
+        Process p = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
+        started.add(p);
+        byte[] line = new byte[64];
+        int n = p.getInputStream().read(line); // "app: ready <pid>"
+        assertThat(new String(line, 0, Math.max(n, 0), StandardCharsets.UTF_8)).startsWith("app: ready");
+        return p;
+    }
+
+    private static String finish(Process p, Path trigger, Path stderr) throws Exception {
+        Files.writeString(trigger, "fork");
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return Files.readString(stderr);
+    }
+
+    @Test
+    void attachedAgentReportsAForkIncludingALockTakenBeforeTheAttach() throws Exception {
+        Path trigger = tmp.resolve("trigger");
+        Path stderr = tmp.resolve("stderr");
+        Process p = target(trigger, stderr);
+
+        String[] attach = cli("attach", String.valueOf(p.pid()), "logLevel=info");
+        assertThat(attach[0]).as(attach[1]).isEqualTo("0");
+        assertThat(attach[1]).contains("forkguard attached to pid " + p.pid());
+
+        String log = finish(p, trigger, stderr);
+        assertThat(log).as(log).contains(", attached): fork handlers registered via __register_atfork")
+                .containsPattern("WARN  fork #1 in pid " + p.pid() + " by thread \"main\"")
+                .containsPattern("java\\.util\\.concurrent\\.locks\\.ReentrantLock@[0-9a-f]+ held by \"early-holder\"")
+                .contains("created at (not tracked: created before forkguard)");
+    }
+
+    @Test
+    void aSecondAttachDoesNotInstallTwiceAndAppliesWhatCanChange() throws Exception {
+        Path trigger = tmp.resolve("trigger");
+        Path stderr = tmp.resolve("stderr");
+        Process p = target(trigger, stderr);
+        assertThat(cli("attach", String.valueOf(p.pid()))[0]).isEqualTo("0");
+        String[] second = cli("attach", String.valueOf(p.pid()), "childPolicy=throw,reportDir=" + tmp);
+        assertThat(second[0]).as(second[1]).isEqualTo("0");
+        assertThat(second[1]).contains("forkguard is already active in pid " + p.pid());
+
+        String log = finish(p, trigger, stderr);
+        assertThat(log.split("fork handlers registered", -1)).as(log).hasSize(2);
+        assertThat(log).contains("forkguard is already active in this JVM: now logLevel=info, childPolicy=throw, "
+                + "childExitCode=70; not applied, they need a restart: reportDir");
+    }
+
+    @Test
+    void statusNamesTheHeldLockAndItsHolder() throws Exception {
+        Path trigger = tmp.resolve("trigger");
+        Path stderr = tmp.resolve("stderr");
+        Process p = target(trigger, stderr);
+
+        String[] refused = cli("status", String.valueOf(p.pid()));
+        assertThat(refused[0]).as(refused[1]).isEqualTo("8");
+        assertThat(refused[1]).contains("not active in pid " + p.pid()).contains("--attach");
+
+        String[] status = cli("status", String.valueOf(p.pid()), "--attach");
+        assertThat(status[0]).as(status[1]).isEqualTo("0");
+        assertThat(status[1]).contains("loading the forkguard agent into pid " + p.pid() + " (--attach)")
+                .contains("status of pid " + p.pid() + ": if one of its threads forked now")
+                .containsPattern("java\\.util\\.concurrent\\.locks\\.ReentrantLock@[0-9a-f]+ held by \"early-holder\"")
+                .contains("JVM-internal threads: ").contains("\"VM Thread\"");
+        finish(p, trigger, stderr);
+    }
+
+    @Test
+    void eachRefusalIsOneLineWithItsOwnExitCode() throws Exception {
+        String[] noSuch = cli("attach", "999999999");
+        assertThat(noSuch[0]).isEqualTo("4");
+        assertThat(noSuch[1].trim()).isEqualTo("forkguard: no process with pid 999999999");
+
+        Process sleeper = new ProcessBuilder("sleep", "30").start();
+        started.add(sleeper);
+        String[] notJvm = cli("attach", String.valueOf(sleeper.pid()));
+        assertThat(notJvm[0]).isEqualTo("5");
+        assertThat(notJvm[1].trim()).isEqualTo("forkguard: pid " + sleeper.pid() + " is not a Java virtual machine");
+
+        String[] badOption = cli("attach", String.valueOf(sleeper.pid()), "childPolicy=kill");
+        assertThat(badOption[0]).isEqualTo("2");
+        assertThat(badOption[1]).contains("option childPolicy='kill'").doesNotContain("\tat ");
+
+        String[] badPid = cli("attach", "not-a-pid");
+        assertThat(badPid[0]).isEqualTo("2");
+    }
+
+    @Test
+    void aJvmThatRefusesDynamicAgentsIsNamedAsSuch() throws Exception {
+        Path jdk25 = Path.of(System.getProperty("forkguard.it.jdk25Home", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+        if (ForkedJvm.javaFeature() < 21) {
+            // -XX:-EnableDynamicAgentLoading exists from JDK 21: on the JDK 17 run, aim at JDK 25.
+            assertThat(jdk25.resolve("bin/java")).as("JDK 25 needed for this case").exists();
+        }
+        Path trigger = tmp.resolve("trigger");
+        Path stderr = tmp.resolve("stderr");
+        Path java = ForkedJvm.javaFeature() >= 21 ? ForkedJvm.JAVA_HOME.resolve("bin/java") : jdk25.resolve("bin/java");
+        Process p = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED",
+                "-XX:-EnableDynamicAgentLoading", "-cp", ForkedJvm.APP_JAR.toString(),
+                "dev.forkguard.it.app.AttachTargetApp", trigger.toString()).redirectError(stderr.toFile()).start();
+        started.add(p);
+        p.getInputStream().read(new byte[64]);
+        String[] refused = cli("attach", String.valueOf(p.pid()));
+        assertThat(refused[0]).as(refused[1]).isEqualTo("7");
+        assertThat(refused[1]).contains("refuses agents loaded at run time").contains("-javaagent:");
+        finish(p, trigger, stderr);
+    }
+
+}
