@@ -82,7 +82,7 @@ public final class ReportBuilder {
                         site == CreationSite.UNTRACKED ? null : site.describe(), Frames.format(site.frames())));
             }
         }
-        List<OsThreadEntry> osThreads = osThreads(s.forkingTid, osThreadsNamed, javaNames);
+        List<OsThreadEntry> osThreads = osThreads(s.pid, s.forkingTid, osThreadsNamed, javaNames);
         int javaVanishing = 0;
         for (ThreadEntry t : vanishing) {
             javaVanishing += t.agentThread() ? 0 : 1;
@@ -165,9 +165,19 @@ public final class ReportBuilder {
         }
     }
 
-    private static List<OsThreadEntry> osThreads(int forkingTid, List<ProcTask> tasks, Map<String, Integer> javaNames) {
+    private static List<OsThreadEntry> osThreads(int pid, int forkingTid, List<ProcTask> tasks,
+            Map<String, Integer> javaNames) {
+        // The launcher's first thread (tid = pid) and the Java main thread are both called "java":
+        // match Java names against the other threads first, so the first thread is the one left over.
+        List<ProcTask> ordered = new ArrayList<>(tasks);
+        for (int i = 0; i < ordered.size(); i++) {
+            if (ordered.get(i).tid() == pid) {
+                ordered.add(ordered.remove(i));
+                break;
+            }
+        }
         List<OsThreadEntry> out = new ArrayList<>();
-        for (ProcTask task : tasks) {
+        for (ProcTask task : ordered) {
             if (task.tid() == forkingTid) {
                 continue;
             }
@@ -182,7 +192,11 @@ public final class ReportBuilder {
         return out;
     }
 
+    /** The OS name a Java thread runs under: its name cut to 15; "java" for main, which HotSpot does not rename. */
     private static String osName(String javaName) {
+        if ("main".equals(javaName)) {
+            return "java";
+        }
         return javaName.length() > COMM_LENGTH ? javaName.substring(0, COMM_LENGTH) : javaName;
     }
 
