@@ -136,6 +136,26 @@ class AttachIT {
     }
 
     @Test
+    void aJvmOfAnotherUserIsRefused() throws Exception {
+        long other;
+        if ("0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim())) {
+            // As root (as in CI): a real JVM running as nobody.
+            Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    ForkedJvm.JAVA_HOME.resolve("bin/java").toString(), "-cp", ForkedJvm.APP_JAR.toString(),
+                    "dev.forkguard.it.app.AttachTargetApp", "/nonexistent/trigger").start();
+            started.add(p);
+            assertThat(new String(p.getInputStream().readNBytes(10), StandardCharsets.UTF_8)).isEqualTo("app: ready");
+            other = p.pid();
+        } else {
+            other = 1; // init: another user's process for anyone but root
+        }
+        String[] refused = cli("attach", String.valueOf(other));
+        assertThat(refused[0]).as(refused[1]).isEqualTo("6");
+        assertThat(refused[1].trim()).startsWith("forkguard: pid " + other + " belongs to user ")
+                .endsWith("; attach as its own user");
+    }
+
+    @Test
     void aJvmThatRefusesDynamicAgentsIsNamedAsSuch() throws Exception {
         Path jdk25 = Path.of(System.getProperty("forkguard.it.jdk25Home", "/usr/lib/jvm/temurin-25-jdk-amd64"));
         if (ForkedJvm.javaFeature() < 21) {
