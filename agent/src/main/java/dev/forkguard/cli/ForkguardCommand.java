@@ -13,8 +13,6 @@ import picocli.CommandLine.Command;
             "8:forkguard not active in the JVM (status without --attach)"})
 public final class ForkguardCommand implements Runnable {
 
-    static final int UNREADABLE_INPUT = ExitCodes.UNREADABLE_INPUT;
-
     /** The agent jar this CLI runs from, loaded into targets by attach and status. */
     static String agentJar;
 

@@ -29,18 +29,18 @@ final class ReportCommand implements Callable<Integer> {
             report = JsonReporter.read(file);
         } catch (IOException e) {
             System.err.println("forkguard: cannot read report " + file + ": " + e.getMessage());
-            return ForkguardCommand.UNREADABLE_INPUT;
+            return ExitCodes.UNREADABLE_INPUT;
         }
         if (format == Format.json) {
             try {
                 System.out.println(JsonReporter.mapper().writeValueAsString(report));
             } catch (IOException e) {
                 System.err.println("forkguard: " + e.getMessage());
-                return 1;
+                return ExitCodes.FAILURE;
             }
         } else {
             System.out.println(ThreadBlockRenderer.render(report));
         }
-        return 0;
+        return ExitCodes.OK;
     }
 }

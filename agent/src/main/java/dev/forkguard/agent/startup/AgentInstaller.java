@@ -45,9 +45,6 @@ public final class AgentInstaller {
 
     private static final int SITES_RESOLVED_PER_PASS = 10_000;
 
-    private static volatile ForkHandler handler;
-    private static volatile LockRegistry lockRegistry;
-    private static volatile ThreadRegistry threadRegistry;
 
     private AgentInstaller() {}
 
@@ -151,12 +148,9 @@ public final class AgentInstaller {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(new ShutdownFlush(pipeline), "forkguard-shutdown"));
-        handler = forkHandler;
         AgentInstaller.recorder = recorder;
         AgentInstaller.builder = reportBuilder;
         AgentInstaller.tracking = tracking;
-        lockRegistry = locks;
-        threadRegistry = threads;
         log.info("forkguard {} active in pid {} (Java {}{}): fork handlers registered via {}; reports to {}{}",
                 version, pid, Runtime.version(), attached ? ", attached" : "", via,
                 options.get(ForkguardOptions.LOG) == null || AgentLogging.problem() != null ? "standard error"
@@ -267,16 +261,4 @@ public final class AgentInstaller {
         }
     }
 
-    /** The running agent's fork handler, or null; for diagnostics and tests. */
-    public static ForkHandler handler() {
-        return handler;
-    }
-
-    public static LockRegistry lockRegistry() {
-        return lockRegistry;
-    }
-
-    public static ThreadRegistry threadRegistry() {
-        return threadRegistry;
-    }
 }
