@@ -130,7 +130,8 @@ public final class OrphanedLockCheck {
         Arrays.binarySearch(f.liveIds, self.getId());
         f.indexOf(new Object());
         SynchronizerOwners.ownerOf(lock);
-        SynchronizerOwners.exhausted(new java.util.concurrent.Semaphore(0));
+        // Neither left taken: a live, taken lock of the agent's own would show up in fork reports.
+        SynchronizerOwners.exhausted(new java.util.concurrent.Semaphore(1));
         SynchronizerOwners.exhausted(new java.util.concurrent.locks.StampedLock());
         synchronized (ChildMessage.lock()) {
             for (ChildPolicy p : ChildPolicy.values()) {

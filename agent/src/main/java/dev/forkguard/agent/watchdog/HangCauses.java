@@ -23,8 +23,9 @@ final class HangCauses {
                 break;
             }
             causes.add("orphaned lock: " + ("MONITOR".equals(l.kind()) ? "monitor " : "") + l.identity()
-                    + (l.createdAt() == null ? "" : " created at " + l.createdAt()) + ", held at fork time by \""
-                    + l.holderName() + "\", which does not exist in the child");
+                    + (l.createdAt() == null ? "" : " created at " + l.createdAt())
+                    + (l.holderId() < 0 ? ", taken at fork time (it records no owner)"
+                            : ", held at fork time by \"" + l.holderName() + "\", which does not exist in the child"));
         }
         for (ClassInitEntry c : r.classInitInProgress()) {
             causes.add("class initialisation in progress: " + c.className() + " was being initialised by \""
