@@ -10,9 +10,9 @@ import time
 
 
 def child_with_java():
-    from dev.forkguard.it.app import PythonHostWork
+    from dev.forkguard.it.app import HostWork
     # Real work in Java allocates; in a forked JVM the first GC never completes.
-    PythonHostWork.allocate(2_000_000)
+    HostWork.allocate(2_000_000)
     print("child: java work done", flush=True)
 
 
@@ -26,8 +26,8 @@ def main():
     import jpype.imports
     # Debian's python3-jpype keeps its support jar in /usr/share/java; it must be on the class path.
     jpype.startJVM(libjvm, agent_arg, "-Xmx64m", classpath=[classpath, "/usr/share/java/org.jpype.jar"])
-    from dev.forkguard.it.app import PythonHostWork
-    PythonHostWork.start()
+    from dev.forkguard.it.app import HostWork
+    HostWork.start()
     ctx = multiprocessing.get_context(method)
     child = ctx.Process(target=child_with_java if method == "fork" else child_python_only)
     child.start()
@@ -39,7 +39,7 @@ def main():
         print("parent: child", child.pid, "still running after", wait, "s: killed", flush=True)
     else:
         print("parent: child", child.pid, "exit code", child.exitcode, flush=True)
-    PythonHostWork.stop()
+    HostWork.stop()
     time.sleep(0.5)
 
 

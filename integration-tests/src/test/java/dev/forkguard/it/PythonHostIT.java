@@ -56,7 +56,7 @@ class PythonHostIT {
         assertThat(out).as(out)
                 .containsPattern("WARN  fork #1 in pid (\\d+) by thread \"main\" \\(tid \\1\\)")
                 .containsPattern("\"pool-1-thread-1\" #\\d+ [A-Z_]+, worker of java\\.util\\.concurrent\\."
-                        + "ThreadPoolExecutor@[0-9a-f]+ created at dev\\.forkguard\\.it\\.app\\.PythonHostWork\\.start")
+                        + "ThreadPoolExecutor@[0-9a-f]+ created at dev\\.forkguard\\.it\\.app\\.HostWork\\.start")
                 .containsPattern("ReentrantLock@[0-9a-f]+ held by \"model-cache-loader\"")
                 .containsPattern("ERROR fork #1 in pid \\d+: child pid \\d+ HUNG")
                 .contains("  - JVM-internal: no VM Thread in the child")

@@ -6,15 +6,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The Java side of the Python host scenario: a pool at work and a thread holding a lock, as a Python
- * program using JPype would have when multiprocessing forks it.
+ * The Java side of the host scenarios (Python with JPype, a C program over JNI): a pool at work and a thread holding a lock, as a host
+ * program would have when it forks.
  */
-public final class PythonHostWork {
+public final class HostWork {
 
     private static ExecutorService pool;
     private static LockHolder holder;
 
-    private PythonHostWork() {}
+    private HostWork() {}
 
     /** Starts four pool workers (busy on short tasks) and a thread holding a ReentrantLock. */
     public static void start() throws InterruptedException {
