@@ -63,9 +63,18 @@ public final class ForkguardOptions {
                     + "attached to a running JVM the default is heap, so locks created before the attach are found.",
             text -> oneOf(text, "tracked", "heap"));
 
+    public static final Option<Integer> MAX_REPORTS = new Option<>("maxReports", 100, "100",
+            "Most JSON reports kept in reportDir; past it the oldest forkguard-*.json files are deleted.",
+            text -> intIn(text, 1, 1_000_000));
+
+    public static final Option<Integer> LOG_RATE = new Option<>("logRate", 10, "10",
+            "Fork reports logged in full per minute at most; past it they are counted and the count is logged "
+                    + "(JSON reports keep every fork).",
+            text -> intIn(text, 1, 100_000));
+
     /** All options, in the order the docs list them. */
     public static final List<Option<?>> ALL = List.of(
-            REPORT_DIR, LOG, LOG_LEVEL, WATCHDOG, CHILD_POLICY, CHILD_EXIT_CODE, STACK_DEPTH, MAX_TRACKED, TRACK_RATE, HELD_LOCKS);
+            REPORT_DIR, LOG, LOG_LEVEL, WATCHDOG, CHILD_POLICY, CHILD_EXIT_CODE, STACK_DEPTH, MAX_TRACKED, TRACK_RATE, HELD_LOCKS, MAX_REPORTS, LOG_RATE);
 
     private final Map<Option<?>, Object> values;
     private final List<String> problems;

@@ -14,6 +14,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.DirectoryStream;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 
@@ -28,10 +33,13 @@ public final class JsonReporter implements Reporter {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
+    private final int maxReports;
     private final Logger log;
 
-    public JsonReporter(Path dir, Logger log) {
+    /** @param maxReports most report files kept in {@code dir}; older ones are deleted */
+    public JsonReporter(Path dir, int maxReports, Logger log) {
         this.dir = dir;
+        this.maxReports = maxReports;
         this.log = log;
     }
 
@@ -92,6 +100,7 @@ public final class JsonReporter implements Reporter {
                 log.warn("forkguard: {} already exists; not overwritten, report for fork #{} not written", target,
                         report.sequence());
             }
+            prune();
         } catch (IOException | RuntimeException e) {
             log.warn("forkguard: could not write report {}: {}", target, e.toString());
         } finally {
@@ -100,6 +109,33 @@ public final class JsonReporter implements Reporter {
             } catch (IOException ignored) {
                 // Best effort: a leftover temp file holds nothing the report would not.
             }
+        }
+    }
+
+    /** Keeps the newest {@code maxReports} report files: a fork storm must not fill the disk. */
+    private void prune() throws IOException {
+        List<Path> reports = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "forkguard-*.json")) {
+            for (Path f : files) {
+                if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    reports.add(f);
+                }
+            }
+        }
+        if (reports.size() <= maxReports) {
+            return;
+        }
+        reports.sort(Comparator.comparing(JsonReporter::modified).thenComparing(Path::toString));
+        for (int i = 0; i < reports.size() - maxReports; i++) {
+            Files.deleteIfExists(reports.get(i));
+        }
+    }
+
+    private static FileTime modified(Path f) {
+        try {
+            return Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
         }
     }
 

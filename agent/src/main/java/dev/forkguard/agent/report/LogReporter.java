@@ -5,19 +5,56 @@ import org.slf4j.Logger;
 /** Writes each report to the agent's log: the headline at the report's level, then the block. */
 public final class LogReporter implements Reporter {
 
-    private final Logger log;
+    private static final long MINUTE_NANOS = 60_000_000_000L;
 
-    public LogReporter(Logger log) {
+    private final Logger log;
+    private final int perMinute;
+    private long windowStart = System.nanoTime();
+    private int loggedInWindow;
+    private long suppressed;
+
+    /** @param perMinute fork reports logged in full per minute; the rest are counted (reporter thread only) */
+    public LogReporter(Logger log, int perMinute) {
         this.log = log;
+        this.perMinute = perMinute;
     }
 
     @Override
-    public void report(ForkReport report) {
+    public synchronized void report(ForkReport report) {
+        long now = System.nanoTime();
+        if (now - windowStart >= MINUTE_NANOS) {
+            flushSuppressed();
+            windowStart = now;
+            loggedInWindow = 0;
+        }
+        if (loggedInWindow >= perMinute) {
+            suppressed++;
+            return;
+        }
+        loggedInWindow++;
         String text = ThreadBlockRenderer.render(report);
         if ("WARN".equals(report.severity())) {
             log.warn(text);
         } else {
             log.info(text);
+        }
+    }
+
+    /** Called now and then: once the current minute is over, logs what it held back. */
+    public synchronized void tick() {
+        if (System.nanoTime() - windowStart >= MINUTE_NANOS) {
+            flushSuppressed();
+            windowStart = System.nanoTime();
+            loggedInWindow = 0;
+        }
+    }
+
+    /** Logs how many fork reports the rate limit held back, if any. */
+    public synchronized void flushSuppressed() {
+        if (suppressed > 0) {
+            log.warn("forkguard: {} more fork reports were not logged (logRate={} a minute); the JSON reports, "
+                    + "if reportDir is set, hold every fork", suppressed, perMinute);
+            suppressed = 0;
         }
     }
 

@@ -86,9 +86,10 @@ public final class AgentInstaller {
         final ThreadRegistry threads = new ThreadRegistry(maxTracked, Math.min(depth, 8));
 
         List<Reporter> reporters = new ArrayList<>();
-        reporters.add(new LogReporter(log));
+        final LogReporter logReporter = new LogReporter(log, options.get(ForkguardOptions.LOG_RATE));
+        reporters.add(logReporter);
         if (reportDir != null) {
-            reporters.add(new JsonReporter(reportDir, log));
+            reporters.add(new JsonReporter(reportDir, options.get(ForkguardOptions.MAX_REPORTS), log));
         }
         final Supplier<ForkReport.Tracking> tracking = new Supplier<ForkReport.Tracking>() {
             @Override
@@ -102,6 +103,7 @@ public final class AgentInstaller {
             public void run() {
                 // Bounded: about 30 ms of this background thread's time a second at most.
                 locks.resolvePending(SITES_RESOLVED_PER_PASS);
+                logReporter.tick();
             }
         };
         ReportPublisher publisher = new ReportPublisher(reporters, log);
@@ -147,7 +149,8 @@ public final class AgentInstaller {
         if (via == null) {
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(new ShutdownFlush(pipeline), "forkguard-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(new ShutdownFlush(pipeline, logReporter),
+                "forkguard-shutdown"));
         AgentInstaller.recorder = recorder;
         AgentInstaller.builder = reportBuilder;
         AgentInstaller.tracking = tracking;

@@ -1,6 +1,7 @@
 package dev.forkguard.agent.startup;
 
 import dev.forkguard.agent.fork.ForkState;
+import dev.forkguard.agent.report.LogReporter;
 import dev.forkguard.agent.report.ReportPipeline;
 
 /**
@@ -11,9 +12,11 @@ import dev.forkguard.agent.report.ReportPipeline;
 final class ShutdownFlush implements Runnable {
 
     private final ReportPipeline pipeline;
+    private final LogReporter logReporter;
 
-    ShutdownFlush(ReportPipeline pipeline) {
+    ShutdownFlush(ReportPipeline pipeline, LogReporter logReporter) {
         this.pipeline = pipeline;
+        this.logReporter = logReporter;
     }
 
     @Override
@@ -23,6 +26,7 @@ final class ShutdownFlush implements Runnable {
         }
         try {
             pipeline.flush();
+            logReporter.flushSuppressed();
         } catch (Throwable t) {
             // The JVM is exiting; nothing useful can be done with a failure here.
         }

@@ -22,7 +22,7 @@ class JsonReporterTest {
     }
 
     private JsonReporter reporter() {
-        return new JsonReporter(dir, AgentLogging.logger(JsonReporterTest.class));
+        return new JsonReporter(dir, 100, AgentLogging.logger(JsonReporterTest.class));
     }
 
     @Test
@@ -63,6 +63,20 @@ class JsonReporterTest {
         Path file = dir.resolve("forkguard-4242-4.json");
         assertThat(JsonReporter.read(file).outcome().verdict()).isEqualTo("HUNG");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void onlyTheNewestMaxReportsFilesAreKept() throws Exception {
+        JsonReporter reporter = new JsonReporter(dir, 3, AgentLogging.logger(JsonReporterTest.class));
+        for (int i = 1; i <= 7; i++) {
+            reporter.report(report(100 + i));
+            Files.setLastModifiedTime(dir.resolve("forkguard-4242-" + (100 + i) + ".json"),
+                    java.nio.file.attribute.FileTime.fromMillis(1_000_000L * i));
+        }
+        try (var s = Files.list(dir)) {
+            assertThat(s.map(p -> p.getFileName().toString()).sorted().toList())
+                    .containsExactly("forkguard-4242-105.json", "forkguard-4242-106.json", "forkguard-4242-107.json");
+        }
     }
 
     @Test
