@@ -36,11 +36,6 @@ public final class ForkguardBridge {
         return true;
     }
 
-    /** Whether an agent has installed its hooks. */
-    public static boolean isInstalled() {
-        return hooks != NO_HOOKS;
-    }
-
     public static void threadStarting(Thread thread) {
         ForkguardHooks h = enter();
         if (h == null) {

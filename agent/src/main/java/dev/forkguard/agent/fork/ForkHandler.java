@@ -21,8 +21,6 @@ public final class ForkHandler {
     private final SnapshotRecorder recorder;
     private final Consumer<ForkSnapshot> sink;
     private final AtomicLong sequence = new AtomicLong();
-    private final AtomicLong failures = new AtomicLong();
-    private final AtomicLong jdkLaunches = new AtomicLong();
     private final ThreadLocal<ForkSnapshot> pending = new ThreadLocal<>();
 
     /** Strong references for the life of the JVM: libc keeps only the function pointers. */
@@ -61,14 +59,12 @@ public final class ForkHandler {
         ForkState.forkStarting();
         try {
             if (JdkLaunch.inProgress()) {
-                jdkLaunches.incrementAndGet();
                 pending.remove();
                 return;
             }
             pending.set(recorder.record(sequence.incrementAndGet()));
         } catch (Throwable t) {
-            // A failed snapshot must never fail the fork; counted and reported later.
-            failures.incrementAndGet();
+            // A failed snapshot must never fail the fork: that fork goes unreported.
             pending.remove();
         }
     }
@@ -83,22 +79,7 @@ public final class ForkHandler {
                 sink.accept(snapshot);
             }
         } catch (Throwable t) {
-            failures.incrementAndGet();
+            // Never into the forking code: the fork goes unreported.
         }
-    }
-
-    /** Forks seen so far. */
-    public long forks() {
-        return sequence.get();
-    }
-
-    /** Forks made by the JDK's own FORK-mode process launch, which exec at once and are not reported. */
-    public long jdkLaunches() {
-        return jdkLaunches.get();
-    }
-
-    /** Snapshots that could not be taken or handed on. */
-    public long failures() {
-        return failures.get();
     }
 }

@@ -56,11 +56,6 @@ public final class CreationSite {
         return site;
     }
 
-    /** Builds a site from frames already known, such as those read back from a JSON report. */
-    public static CreationSite of(StackTraceElement[] frames) {
-        return new CreationSite(frames.clone(), siteIndexOf(frames), false);
-    }
-
     public StackTraceElement[] frames() {
         return frames.clone();
     }

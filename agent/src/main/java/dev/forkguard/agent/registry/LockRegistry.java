@@ -30,18 +30,6 @@ public final class LockRegistry {
         table.put(synchronizer, r);
     }
 
-    /** Records a lock that existed before the agent started, with an unknown site. */
-    public void recordExisting(Object lock, Object synchronizer) {
-        if (table.get(synchronizer) == null) {
-            table.put(synchronizer, new TrackedObject(lock.getClass().getName(), System.identityHashCode(lock),
-                    LazySite.of(CreationSite.BEFORE_AGENT)));
-        }
-    }
-
-    public TrackedObject bySynchronizer(Object synchronizer) {
-        return table.get(synchronizer);
-    }
-
     /** Receives each tracked lock that is taken right now. */
     public interface HeldVisitor {
         /** @param owner the exclusive owner, or null for a lock that records none (Semaphore, StampedLock) */

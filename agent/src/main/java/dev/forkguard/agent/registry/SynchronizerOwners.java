@@ -33,10 +33,6 @@ public final class SynchronizerOwners {
                 .findVarHandle(AbstractQueuedSynchronizer.class, "state", int.class);
     }
 
-    public static boolean ready() {
-        return owner != null;
-    }
-
     /**
      * Whether a lock without an owner field is taken: a {@code Semaphore} (its AQS) with no permits
      * left, or a {@code StampedLock} locked for reading or writing.

@@ -4,22 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.DirectoryStream;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 
 /**
@@ -83,11 +77,7 @@ public final class JsonReporter implements Reporter {
             if (replace && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
                 return;
             }
-            try (SeekableByteChannel ch = Files.newByteChannel(temp,
-                    Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                            LinkOption.NOFOLLOW_LINKS),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                    OutputStream out = Channels.newOutputStream(ch)) {
+            try (OutputStream out = OwnerOnlyFile.createNew(temp)) {
                 MAPPER.writeValue(out, report);
             }
             if (replace) {
@@ -136,6 +126,13 @@ public final class JsonReporter implements Reporter {
             return Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             return FileTime.fromMillis(0);
+        }
+    }
+
+    /** Writes {@code report} to a new owner-only file (the CLI's status answer), never over anything. */
+    public static void writeNew(ForkReport report, Path path) throws IOException {
+        try (OutputStream out = OwnerOnlyFile.createNew(path)) {
+            MAPPER.writeValue(out, report);
         }
     }
 

@@ -2,9 +2,7 @@ package dev.forkguard.agent.report;
 
 import dev.forkguard.agent.snapshot.ForkSnapshot;
 import dev.forkguard.agent.snapshot.SnapshotRecorder;
-import dev.forkguard.probe.proc.ProcTask;
 import dev.forkguard.probe.proc.ProcTasks;
-import java.util.ArrayList;
 import dev.forkguard.agent.watchdog.ChildWatchdog;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -84,7 +82,7 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
     private void process(ForkSnapshot s) {
         synchronized (processing) {
             try {
-                ForkReport report = builder.build(s, namedThreads(s.osThreadIds), s.childPid(), tracking.get());
+                ForkReport report = builder.build(s, ProcTasks.read(s.osThreadIds), s.childPid(), tracking.get());
                 if (watchdog != null && report.childPid() != null) {
                     watchdog.watch(report, s.takenNanos);
                 } else {
@@ -123,7 +121,7 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
         }
         try {
             ForkSnapshot s = warmUpRecorder.record(0);
-            ForkReport report = builder.build(s, namedThreads(s.osThreadIds), s.childPid(), tracking.get());
+            ForkReport report = builder.build(s, ProcTasks.read(s.osThreadIds), s.childPid(), tracking.get());
             publisher.warmUp(report);
         } catch (Throwable t) {
             log.debug("forkguard: warm-up failed: {}", t.toString());
@@ -136,17 +134,6 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
         } catch (Throwable t) {
             log.debug("forkguard: housekeeping failed: {}", t.toString());
         }
-    }
-
-    private static List<ProcTask> namedThreads(int[] tids) {
-        List<ProcTask> out = new ArrayList<>(tids.length);
-        for (int tid : tids) {
-            ProcTask t = ProcTasks.read(tid);
-            if (t != null) {
-                out.add(t);
-            }
-        }
-        return out;
     }
 
 }

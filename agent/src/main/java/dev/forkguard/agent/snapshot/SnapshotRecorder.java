@@ -81,23 +81,20 @@ public final class SnapshotRecorder {
                 }
             });
         }
-        long[] liveIds = new long[threads.length];
-        for (int i = 0; i < threads.length; i++) {
-            liveIds[i] = threads[i] == null ? -1 : threads[i].getThreadId();
-        }
-        OrphanedLockCheck.prepare(liveIds, childSyncs.toArray(), childTexts.toArray(new String[0]));
+
         int[] osThreadIds = ProcTasks.tids();
         int[] childrenBefore = ChildProcesses.of(pid, tid);
         Map<Long, ThreadOrigin> allOrigins = threadRegistry.originsById();
         Map<Long, ThreadOrigin> origins = new HashMap<>();
-        for (ThreadInfo info : threads) {
-            if (info != null) {
-                ThreadOrigin origin = allOrigins.get(info.getThreadId());
-                if (origin != null) {
-                    origins.put(info.getThreadId(), origin);
-                }
+        long[] liveIds = new long[threads.length];
+        for (int i = 0; i < threads.length; i++) {
+            liveIds[i] = threads[i] == null ? -1 : threads[i].getThreadId();
+            ThreadOrigin origin = threads[i] == null ? null : allOrigins.get(liveIds[i]);
+            if (origin != null) {
+                origins.put(liveIds[i], origin);
             }
         }
+        OrphanedLockCheck.prepare(liveIds, childSyncs.toArray(), childTexts.toArray(new String[0]));
         return new ForkSnapshot(sequence, System.currentTimeMillis(), pid, tid, forkingThreadId, threads, forkingStack,
                 osThreadIds,
                 childrenBefore, origins, owned, Collections.unmodifiableSet(agentThreadIds),

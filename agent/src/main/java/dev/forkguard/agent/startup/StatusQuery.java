@@ -5,20 +5,8 @@ import dev.forkguard.agent.report.JsonReporter;
 import dev.forkguard.agent.report.ReportBuilder;
 import dev.forkguard.agent.snapshot.ForkSnapshot;
 import dev.forkguard.agent.snapshot.SnapshotRecorder;
-import dev.forkguard.probe.proc.ProcTask;
 import dev.forkguard.probe.proc.ProcTasks;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
-import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
@@ -38,20 +26,8 @@ final class StatusQuery {
         }
         try {
             ForkSnapshot s = recorder.record(0);
-            List<ProcTask> named = new ArrayList<>();
-            for (int tid : s.osThreadIds) {
-                ProcTask t = ProcTasks.read(tid);
-                if (t != null) {
-                    named.add(t);
-                }
-            }
-            ForkReport report = builder.build(s, named, null, tracking.get());
-            Path path = Paths.get(file);
-            try (OutputStream out = Channels.newOutputStream(Files.newByteChannel(path,
-                    Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))))) {
-                JsonReporter.mapper().writeValue(out, report);
-            }
+            ForkReport report = builder.build(s, ProcTasks.read(s.osThreadIds), null, tracking.get());
+            JsonReporter.writeNew(report, Paths.get(file));
         } catch (Exception e) {
             log.warn("forkguard: could not answer a status query to {}: {}", file, e.toString());
         }

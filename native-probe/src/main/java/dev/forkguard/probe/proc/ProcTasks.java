@@ -111,9 +111,17 @@ public final class ProcTasks {
         return java.util.Arrays.copyOf(out, n);
     }
 
-    /** Name and state of thread {@code tid} of this process, or null if it has exited. */
-    public static ProcTask read(int tid) {
-        return readTask(Paths.get("/proc/self/task", Integer.toString(tid)), tid, new byte[512]);
+    /** Names and states of these threads of this process; those that have exited are left out. */
+    public static List<ProcTask> read(int[] tids) {
+        List<ProcTask> out = new ArrayList<>(tids.length);
+        byte[] scratch = new byte[512];
+        for (int tid : tids) {
+            ProcTask t = readTask(Paths.get("/proc/self/task", Integer.toString(tid)), tid, scratch);
+            if (t != null) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     /** The tid a task directory is named after, or -1 for anything that is not a plain number. */

@@ -131,4 +131,14 @@ class ProcTasksTest {
         }
         return null;
     }
+
+    @Test
+    void readNamesTheGivenThreadsAndLeavesOutThoseThatAreGone() throws Exception {
+        Libc.bind();
+        int me = Libc.gettid();
+        java.util.List<ProcTask> named = ProcTasks.read(new int[] {me, Integer.MAX_VALUE});
+        assertThat(named).hasSize(1);
+        assertThat(named.get(0).tid()).isEqualTo(me);
+        assertThat(ProcTasks.tids()).contains(me);
+    }
 }
