@@ -18,6 +18,14 @@ static int fail(JNIEnv *env, const char *what) {
     return 2;
 }
 
+/* A function of its own, so the report can name the native caller of fork(); the test links with
+ * -rdynamic, which puts it in the dynamic symbol table where dladdr finds it. */
+__attribute__((noinline)) pid_t fork_worker_process(void) {
+    pid_t pid = fork();
+    __asm__ volatile("" ::: "memory"); /* no tail call: keep this frame on the stack */
+    return pid;
+}
+
 int main(int argc, char **argv) {
     if (argc != 4) {
         fprintf(stderr, "usage: %s -javaagent:AGENT -Djava.class.path=CP WAIT_SECONDS\n", argv[0]);
@@ -43,7 +51,7 @@ int main(int argc, char **argv) {
     (*env)->CallStaticVoidMethod(env, work, start);
     if ((*env)->ExceptionCheck(env)) return fail(env, "HostWork.start");
 
-    pid_t child = fork();
+    pid_t child = fork_worker_process();
     if (child == 0) {
         /* The child: Java work, which allocates; without the VM Thread its first GC never ends. */
         (*env)->CallStaticLongMethod(env, work, allocate, 2000000);

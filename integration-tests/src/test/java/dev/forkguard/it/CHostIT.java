@@ -36,7 +36,7 @@ class CHostIT {
         Path host = tmp.resolve("jni_host");
         String[] build = run(List.of("gcc", "-std=c11", "-D_DEFAULT_SOURCE", "-Wall", "-Werror",
                 "-I" + jdk.resolve("include"), "-I" + jdk.resolve("include/linux"), SOURCE.toString(),
-                "-L" + jdk.resolve("lib/server"), "-ljvm", "-Wl,-rpath," + jdk.resolve("lib/server"), "-o",
+                "-L" + jdk.resolve("lib/server"), "-ljvm", "-Wl,-rpath," + jdk.resolve("lib/server"), "-rdynamic", "-o",
                 host.toString()), 120);
         assertThat(build[0]).as(build[1]).isEqualTo("0");
 
@@ -46,6 +46,9 @@ class CHostIT {
         assertThat(r[1]).as(r[1])
                 .containsPattern("host: forked child (\\d+) from C")
                 .containsPattern("WARN  fork #1 in pid (\\d+) by thread \"main\" \\(tid \\1\\)")
+                .containsPattern("Native code that called fork\\(\\) \\(likely callers, nearest first\\):\n"
+                        + "      at fork_worker_process\\+0x[0-9a-f]+ \\(jni_host\\)\n"
+                        + "      at main\\+0x[0-9a-f]+ \\(jni_host\\)\n")
                 .containsPattern("\"pool-1-thread-1\" #\\d+ [A-Z_]+, worker of java\\.util\\.concurrent\\."
                         + "ThreadPoolExecutor@[0-9a-f]+ created at dev\\.forkguard\\.it\\.app\\.HostWork\\.start")
                 .containsPattern("ReentrantLock@[0-9a-f]+ held by \"model-cache-loader\"")

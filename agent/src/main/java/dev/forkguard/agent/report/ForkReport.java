@@ -20,6 +20,7 @@ public record ForkReport(
         String verdict,
         long snapshotMicros,
         ThreadEntry forkingThread,
+        List<String> nativeCallers,
         List<ThreadEntry> vanishingThreads,
         List<OsThreadEntry> osThreads,
         List<LockEntry> orphanedLocks,
@@ -80,7 +81,7 @@ public record ForkReport(
     /** The same report with the child's outcome set. */
     public ForkReport withOutcome(ChildOutcome childOutcome) {
         return new ForkReport(schema, forkguardVersion, sequence, time, parentPid, childPid, javaVersion, severity,
-                headline, verdict, snapshotMicros, forkingThread, vanishingThreads, osThreads, orphanedLocks,
+                headline, verdict, snapshotMicros, forkingThread, nativeCallers, vanishingThreads, osThreads, orphanedLocks,
                 classInitInProgress, tracking, childOutcome);
     }
 

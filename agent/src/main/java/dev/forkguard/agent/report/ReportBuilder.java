@@ -2,7 +2,6 @@ package dev.forkguard.agent.report;
 
 import dev.forkguard.agent.registry.CreationSite;
 import dev.forkguard.agent.registry.TrackedObject;
-import dev.forkguard.agent.registry.TrackedObject;
 import dev.forkguard.agent.registry.ThreadOrigin;
 import dev.forkguard.agent.report.ForkReport.ClassInitEntry;
 import dev.forkguard.agent.report.ForkReport.ExecutorEntry;
@@ -12,6 +11,10 @@ import dev.forkguard.agent.report.ForkReport.ThreadEntry;
 import dev.forkguard.agent.snapshot.ForkSnapshot;
 import dev.forkguard.agent.snapshot.SnapshotRecorder;
 import dev.forkguard.probe.proc.ProcTask;
+import dev.forkguard.probe.stack.CallerStack;
+import dev.forkguard.probe.stack.NativeFrame;
+import dev.forkguard.probe.stack.NativeFrameResolver;
+import java.io.IOException;
 import java.lang.management.MonitorInfo;
 import java.lang.management.ThreadInfo;
 import java.time.Instant;
@@ -31,6 +34,8 @@ public final class ReportBuilder {
     /** Comm names are cut to 15 characters by the kernel. */
     private static final int COMM_LENGTH = 15;
     private static final String JNA_CALLBACK = "com.sun.jna.CallbackReference";
+
+    private static final int NATIVE_FRAMES = 16;
 
     private final String version;
 
@@ -109,7 +114,26 @@ public final class ReportBuilder {
                 classInits, vmThreadGone);
         return new ForkReport(ForkReport.SCHEMA, version, s.sequence, Instant.ofEpochMilli(s.epochMillis).toString(),
                 s.pid, childPid, Runtime.version().toString(), severity, headline, verdict, s.recordNanos / 1000,
-                forking, vanishing, osThreads, orphaned, classInits, tracking, null);
+                forking, nativeCallers(s.nativeCallers), vanishing, osThreads, orphaned, classInits, tracking, null);
+    }
+
+    /**
+     * The native code that called {@code fork()}, nearest first, up to the first JVM or JNA frame;
+     * empty when Java forked through JNA (its stack says it all), null when not captured.
+     */
+    private static List<String> nativeCallers(CallerStack stack) {
+        if (stack == null) {
+            return null;
+        }
+        try {
+            List<String> out = new ArrayList<>();
+            for (NativeFrame f : NativeFrameResolver.resolve(stack, NATIVE_FRAMES)) {
+                out.add(f.toString());
+            }
+            return out;
+        } catch (IOException | RuntimeException | LinkageError e) {
+            return null;
+        }
     }
 
     private static ThreadEntry threadEntry(ThreadInfo info, ThreadOrigin origin, boolean agentThread,

@@ -32,6 +32,12 @@ public final class ThreadBlockRenderer {
             b.append("Forking thread (the only thread in the child):\n");
             thread(b, r.forkingThread(), r.orphanedLocks());
         }
+        if (r.nativeCallers() != null && !r.nativeCallers().isEmpty()) {
+            b.append("Native code that called fork() (likely callers, nearest first):\n");
+            for (String frame : r.nativeCallers()) {
+                b.append("      at ").append(frame).append('\n');
+            }
+        }
         int agentThreads = 0;
         StringBuilder jdkThreads = new StringBuilder();
         b.append("Threads that will not exist in the child:\n");

@@ -2,6 +2,7 @@ package dev.forkguard.agent.snapshot;
 
 import dev.forkguard.agent.registry.TrackedObject;
 import dev.forkguard.agent.registry.ThreadOrigin;
+import dev.forkguard.probe.stack.CallerStack;
 import java.lang.management.ThreadInfo;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,8 @@ public final class ForkSnapshot {
      * would be spent on the handler's own frames.
      */
     public final Throwable forkingStack;
+    /** The stack words above {@code fork()}'s frame, for its native callers; null when not captured. */
+    public final CallerStack nativeCallers;
     /** Every OS thread of the process; names are read after the fork, off the fork window. */
     public final int[] osThreadIds;
     /** Children of the forking thread just before the fork, to tell the new child from older ones. */
@@ -45,7 +48,7 @@ public final class ForkSnapshot {
     public final long takenNanos;
 
     ForkSnapshot(long sequence, long epochMillis, int pid, int forkingTid, long forkingThreadId, ThreadInfo[] threads,
-            Throwable forkingStack, int[] osThreadIds, int[] childrenBefore, Map<Long, ThreadOrigin> origins,
+            Throwable forkingStack, CallerStack nativeCallers, int[] osThreadIds, int[] childrenBefore, Map<Long, ThreadOrigin> origins,
             Map<Long, List<TrackedObject>> ownedLocks, Set<Long> agentThreadIds, long recordNanos, long takenNanos) {
         this.sequence = sequence;
         this.epochMillis = epochMillis;
@@ -54,6 +57,7 @@ public final class ForkSnapshot {
         this.forkingThreadId = forkingThreadId;
         this.threads = threads;
         this.forkingStack = forkingStack;
+        this.nativeCallers = nativeCallers;
         this.osThreadIds = osThreadIds;
         this.childrenBefore = childrenBefore;
         this.origins = origins;

@@ -8,6 +8,9 @@ import dev.forkguard.agent.registry.LockRegistry;
 import dev.forkguard.agent.registry.ThreadOrigin;
 import dev.forkguard.agent.registry.ThreadRegistry;
 import dev.forkguard.probe.Libc;
+import dev.forkguard.probe.ProbeUnavailableException;
+import dev.forkguard.probe.stack.CallerStack;
+import dev.forkguard.probe.stack.NativeCallerCapture;
 import dev.forkguard.probe.proc.ChildProcesses;
 import dev.forkguard.probe.proc.ProcTasks;
 import java.lang.management.LockInfo;
@@ -31,7 +34,9 @@ import java.util.Set;
  *       the whole heap (7 to 12 ms here, more with a larger heap);
  *   <li>owned {@code java.util.concurrent} locks: the owner field of each tracked lock, instead;
  *   <li>OS threads: the ids only, one directory read; names are read after the fork, because a
- *       file read a thread costs about 25 µs.
+ *       file read a thread costs about 25 µs;
+ *   <li>the native callers of {@code fork()}: a raw copy of the stack above its frame, resolved
+ *       into frames after the fork ({@link NativeCallerCapture}).
  * </ul>
  */
 public final class SnapshotRecorder {
@@ -44,6 +49,8 @@ public final class SnapshotRecorder {
     private final int stackDepth;
     private final boolean heapWalk;
     private final Set<Long> agentThreadIds;
+    /** Null where native frames cannot be read (not x86-64): reports then carry none. */
+    private final NativeCallerCapture nativeCallers;
 
     /**
      * @param heapWalk find owned locks with the JVM's heap walk rather than from the lock registry
@@ -55,6 +62,15 @@ public final class SnapshotRecorder {
         this.stackDepth = stackDepth;
         this.heapWalk = heapWalk;
         this.agentThreadIds = agentThreadIds;
+        this.nativeCallers = nativeCallerCapture();
+    }
+
+    private static NativeCallerCapture nativeCallerCapture() {
+        try {
+            return NativeCallerCapture.create();
+        } catch (ProbeUnavailableException e) {
+            return null;
+        }
     }
 
     public ForkSnapshot record(long sequence) {
@@ -63,6 +79,12 @@ public final class SnapshotRecorder {
         int tid = Libc.gettid();
         final long forkingThreadId = Thread.currentThread().getId();
         Throwable forkingStack = new Throwable("fork");
+        CallerStack callers = nativeCallers == null ? null : nativeCallers.capture();
+        if (sequence == 0) {
+            // A status query or the warm-up (which runs the capture so the first fork finds it
+            // loaded and compiled): not in a fork, so whatever was found is not fork's frame.
+            callers = null;
+        }
         ThreadInfo[] threads = threadBean.dumpAllThreads(true, heapWalk, stackDepth);
         final Map<Long, List<TrackedObject>> owned = new HashMap<>();
         final List<Object> childSyncs = new ArrayList<>();
@@ -96,7 +118,7 @@ public final class SnapshotRecorder {
         }
         OrphanedLockCheck.prepare(liveIds, childSyncs.toArray(), childTexts.toArray(new String[0]));
         return new ForkSnapshot(sequence, System.currentTimeMillis(), pid, tid, forkingThreadId, threads, forkingStack,
-                osThreadIds,
+                callers, osThreadIds,
                 childrenBefore, origins, owned, Collections.unmodifiableSet(agentThreadIds),
                 System.nanoTime() - start, start);
     }
