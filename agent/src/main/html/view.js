@@ -2,6 +2,7 @@
 // threads and the locks they held. Report text only ever reaches the page through textContent.
 (function () {
   'use strict';
+  var started = performance.now();
   var report = JSON.parse(document.getElementById('forkguard-report').textContent);
   var COLORS = {
     forking: '#1e8e3e', holder: '#e8710a', thread: '#9aa0a6', agent: '#dadce0', lock: '#d93025',
@@ -268,6 +269,7 @@
     document.body.setAttribute('data-graph-rect', [r.left, r.top, r.width, r.height].map(Math.round).join(','));
     document.body.setAttribute('data-node-count', String(cy.nodes().length));
     document.body.setAttribute('data-edge-count', String(cy.edges().length));
+    document.body.setAttribute('data-render-ms', String(Math.round(performance.now() - started)));
     document.body.setAttribute('data-graph', 'rendered');
   }
 
