@@ -7,7 +7,9 @@ import dev.forkguard.agent.report.html.HtmlView;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,7 +32,7 @@ final class ReportCommand implements Callable<Integer> {
                     + "locks (default: ${DEFAULT-VALUE}).")
     Format format;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Write to OUT instead of standard output.")
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Write to OUT instead of standard output; a new file is created rw-------.")
     Path output;
 
     @Override
@@ -65,6 +67,10 @@ final class ReportCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         try {
+            // A new file is created owner-only, like the JSON report it comes from: it holds the same stacks.
+            if (!Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createFile(output, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
             Files.writeString(output, rendered, StandardCharsets.UTF_8);
         } catch (IOException e) {
             System.err.println("forkguard: cannot write " + output + ": " + e);

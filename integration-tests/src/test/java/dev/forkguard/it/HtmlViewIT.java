@@ -79,6 +79,8 @@ class HtmlViewIT {
                 ForkedJvm.AGENT_JAR.toString(), "report", "--format", "html", json.toString(), "-o", html.toString()),
                 tmp, 60);
         assertThat(cli.exitCode).as(cli.stdout + cli.stderr).isZero();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(html)))
+                .as("owner-only, like the JSON report").isEqualTo("rw-------");
         String page = Files.readString(html);
         assertThat(page).doesNotContainPattern("<(script|link|img|iframe)\\b[^>]*\\b(src|href)=");
 
