@@ -1,19 +1,25 @@
 package dev.forkguard.agent.report;
 
 import dev.forkguard.agent.report.ForkReport.ChildOutcome;
+import dev.forkguard.agent.report.jfr.FlightRecorderEvents;
 import dev.forkguard.agent.watchdog.ChildWatchdog;
 import java.util.List;
 import org.slf4j.Logger;
 
-/** Sends each report, and each later verdict on its child, to every reporter; an exec'd child to DEBUG only. */
+/**
+ * Sends each report, and each later verdict on its child, to every reporter and as JFR events; an
+ * exec'd child to DEBUG only.
+ */
 public final class ReportPublisher implements ChildWatchdog.Listener {
 
     private final List<Reporter> reporters;
     private final Logger log;
+    private final FlightRecorderEvents events;
 
     public ReportPublisher(List<Reporter> reporters, Logger log) {
         this.reporters = reporters;
         this.log = log;
+        this.events = FlightRecorderEvents.create(log);
     }
 
     /** A report published as it is, with no watchdog verdict. */
@@ -21,6 +27,7 @@ public final class ReportPublisher implements ChildWatchdog.Listener {
         for (Reporter r : reporters) {
             r.report(report);
         }
+        events.fork(report);
     }
 
     /** Warms every reporter's rendering up with a throw-away report. */
@@ -32,7 +39,9 @@ public final class ReportPublisher implements ChildWatchdog.Listener {
 
     @Override
     public void firstVerdict(ForkReport report, ChildOutcome outcome) {
-        publish(report.withOutcome(outcome));
+        ForkReport withOutcome = report.withOutcome(outcome);
+        publish(withOutcome);
+        events.childOutcome(withOutcome);
     }
 
     @Override
@@ -41,6 +50,7 @@ public final class ReportPublisher implements ChildWatchdog.Listener {
         for (Reporter r : reporters) {
             r.update(updated);
         }
+        events.childOutcome(updated);
     }
 
     @Override

@@ -1,0 +1,99 @@
+package dev.forkguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forkguard.it.app.OrphanedLockChildApp;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A JVM under the agent and a flight recording forks, and its child hangs on a lock a vanished thread
+ * holds: the recording has one forkguard.Fork event and the child's outcomes, read back with the JDK's
+ * own {@code jfr} tool (the recording's JDK, which may be newer than the test's).
+ */
+class FlightRecorderIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void forkAndChildOutcomesAreRecordedAndPrintedByJfr() throws Exception {
+        Path recording = tmp.resolve("fork.jfr");
+        ForkedJvm.Result r = ForkedJvm.app(OrphanedLockChildApp.class)
+                .jvmArg("-XX:StartFlightRecording=filename=" + recording + ",settings=default")
+                .args("4000").run();
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        Matcher child = Pattern.compile("app: forked child (\\d+)").matcher(r.stdout);
+        assertThat(child.find()).as(r.toString()).isTrue();
+        int childPid = Integer.parseInt(child.group(1));
+        assertThat(recording).as(r.toString()).exists();
+
+        List<JsonNode> forks = events(recording, "forkguard.Fork");
+        assertThat(forks).as(r.toString()).hasSize(1);
+        JsonNode fork = forks.get(0).get("values");
+        assertThat(fork.get("sequence").asLong()).isEqualTo(1);
+        assertThat(fork.get("forkingThread").asText()).isEqualTo("main");
+        assertThat(fork.get("childPid").asInt()).isEqualTo(childPid);
+        assertThat(fork.get("orphanedLocks").asInt()).isEqualTo(1);
+        assertThat(fork.get("vanishingJavaThreads").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(fork.get("vanishingOsThreads").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(fork.get("severity").asText()).isEqualTo("WARN");
+        assertThat(fork.get("childVerdict").asText()).isEqualTo("RUNNING");
+        assertThat(fork.get("verdict").asText()).contains("held by \"inventory-writer\"");
+
+        List<JsonNode> outcomes = events(recording, "forkguard.ChildOutcome");
+        List<String> verdicts = new ArrayList<>();
+        for (JsonNode o : outcomes) {
+            assertThat(o.get("values").get("sequence").asLong()).isEqualTo(1);
+            assertThat(o.get("values").get("childPid").asInt()).isEqualTo(childPid);
+            verdicts.add(o.get("values").get("verdict").asText());
+        }
+        assertThat(verdicts).as(r.toString()).containsExactly("RUNNING", "HUNG");
+        JsonNode hung = outcomes.get(1).get("values");
+        assertThat(hung.get("causes").asText()).contains("orphaned lock: java.util.concurrent.locks.ReentrantLock@")
+                .contains("\"inventory-writer\"");
+        assertThat(hung.get("detail").asText()).contains("blocked in a futex");
+
+        String printed = jfr("print", "--events", "forkguard.Fork", recording.toString());
+        assertThat(printed).contains("forkguard.Fork {").contains("forkingThread = \"main\"")
+                .contains("childPid = " + childPid).contains("orphanedLocks = 1").contains("childVerdict = \"RUNNING\"");
+    }
+
+    private static List<JsonNode> events(Path recording, String name) throws Exception {
+        JsonNode json = new ObjectMapper().readTree(jfr("print", "--json", "--events", name, recording.toString()));
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode e : json.get("recording").get("events")) {
+            assertThat(e.get("type").asText()).isEqualTo(name);
+            out.add(e);
+        }
+        return out;
+    }
+
+    private static String jfr(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ForkedJvm.JAVA_HOME.resolve("bin/jfr").toString());
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile("forkguard-jfr-", ".out");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            assertThat(p.exitValue()).as(String.join(" ", cmd) + "\n" + text).isZero();
+            return text;
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+}
