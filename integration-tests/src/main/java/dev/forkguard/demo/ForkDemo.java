@@ -61,8 +61,19 @@ public final class ForkDemo {
         // Keep the child a zombie for a moment so the report can name it, then reap it.
         Thread.sleep(1000);
         int[] status = new int[1];
-        Libc.waitpid(child, status, 0);
-        System.out.println("demo: child " + child + " exited with code " + Libc.exitCode(status[0]));
+        // Even a child that only calls _exit can hang: a safepoint requested at fork time (JFR asks
+        // for them often) is never released in it. Wait 10 s at most, then SIGKILL, which it cannot ignore.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Libc.waitpid(child, status, Libc.WNOHANG) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        if (System.nanoTime() >= deadline && Libc.waitpid(child, status, Libc.WNOHANG) == 0) {
+            Libc.kill(child, Libc.SIGKILL);
+            Libc.waitpid(child, status, 0);
+            System.out.println("demo: child " + child + " hung for 10 s: killed it with SIGKILL");
+        } else {
+            System.out.println("demo: child " + child + " exited with code " + Libc.exitCode(status[0]));
+        }
         release.countDown();
         pool.shutdown();
         pool.awaitTermination(5, TimeUnit.SECONDS);
