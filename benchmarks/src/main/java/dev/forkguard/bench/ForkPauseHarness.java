@@ -1,6 +1,7 @@
 package dev.forkguard.bench;
 
 import dev.forkguard.bench.target.ForkPauseTarget;
+import dev.forkguard.bench.target.SnapshotCostTarget;
 import java.nio.file.Path;
 
 /**
@@ -32,6 +33,20 @@ final class ForkPauseHarness {
                 Progress.say("fork pause JDK %d, %d threads, %d locks: none %.3f ms, agent %.3f ms (+%.2fx)", jdk,
                         threads, locks, row.none().median(), row.agent().median(), row.addedRatio());
             }
+        }
+    }
+
+    /** The snapshot's two JVM calls alone, without the agent, at each thread count (JDK 17). */
+    void snapshotCost(Results results) throws Exception {
+        for (int threads : config.forkThreads()) {
+            ChildJvm.Result r = config.jvm(config.jdk17, SnapshotCostTarget.class)
+                    .args(threads, config.forkWarmUps(), config.forkMeasured(), config.forkSettleMillis())
+                    .timeoutSeconds(180).run();
+            Results.SnapshotCostRow row = new Results.SnapshotCostRow(threads, Stats.ofNanosAsMillis(r.longs("dumpNanos")),
+                    Stats.ofNanosAsMillis(r.longs("listNanos")));
+            results.snapshotCost.add(row);
+            Progress.say("snapshot calls alone, %d threads: dump %.3f ms, /proc/self/task %.3f ms", threads,
+                    row.dumpMs().median(), row.listMs().median());
         }
     }
 

@@ -187,6 +187,29 @@ final class PerformanceReport {
         line("Measured forks made before the JVM's other threads had stopped running (after waiting 2 s): "
                 + unquietNone + " without the agent, " + unquietAgent + " with it.");
         line();
+        if (!r.snapshotCost.isEmpty()) {
+            line("Where the agent's share goes: the fork snapshot is built on one thread dump with held monitors"
+                    + " (`ThreadMXBean.dumpAllThreads(true, false, 32)`, a safepoint) and one listing of"
+                    + " `/proc/self/task`. The same two calls timed alone, without the agent, after the same settling"
+                    + " (JDK 17, median [95% CI], ms):");
+            line();
+            line("| threads | thread dump | /proc/self/task | both, as a share of the agent's added pause (0 locks) |");
+            line("|---:|---:|---:|---:|");
+            for (Results.SnapshotCostRow c : r.snapshotCost) {
+                String share = "";
+                for (Results.ForkRow f : r.forkPause) {
+                    if (f.jdk() == 17 && f.threads() == c.threads() && f.locks() == r.forkPause.get(0).locks()) {
+                        double added = f.agent().median() - f.none().median();
+                        share = fmt("%.0f%%", 100 * (c.dumpMs().median() + c.listMs().median()) / added)
+                                + fmt(" of %.3f ms", added);
+                    }
+                }
+                line(String.format(Locale.ROOT, "| %,d | %.3f [%.3f, %.3f] | %.3f [%.3f, %.3f] | %s |", c.threads(),
+                        c.dumpMs().median(), c.dumpMs().medianLow(), c.dumpMs().medianHigh(), c.listMs().median(),
+                        c.listMs().medianLow(), c.listMs().medianHigh(), share));
+            }
+            line();
+        }
         TreeSet<String> versions = new TreeSet<>();
         r.forkPause.forEach(f -> versions.add("JDK " + f.jdk() + " = " + f.javaVersion()));
         line("Runtimes: " + String.join(", ", versions) + ".");

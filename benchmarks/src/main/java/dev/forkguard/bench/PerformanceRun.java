@@ -109,6 +109,7 @@ public final class PerformanceRun {
         if (parts.contains("fork")) {
             ForkPauseHarness harness = new ForkPauseHarness(config);
             harness.run(results, 17, config.jdk17);
+            harness.snapshotCost(results);
             if (config.forkOnJdk25()) {
                 harness.run(results, 25, config.jdk25);
             }

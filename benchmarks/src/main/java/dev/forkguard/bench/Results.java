@@ -45,6 +45,10 @@ final class Results implements Serializable {
         }
     }
 
+    /** Without the agent: the thread dump and /proc/self/task listing the snapshot is built on (ms). */
+    record SnapshotCostRow(int threads, Stats dumpMs, Stats listMs) implements Serializable {
+    }
+
     /** JVM start-up to main (ms) and RSS at main (bytes), one JDK. */
     record StartupRow(int jdk, Stats noneMs, Stats agentMs, Stats noneRss, Stats agentRss) implements Serializable {
     }
@@ -66,6 +70,7 @@ final class Results implements Serializable {
     final Map<String, String> settings = new LinkedHashMap<>();
     final List<JmhRow> jmh = new ArrayList<>();
     final List<ForkRow> forkPause = new ArrayList<>();
+    final List<SnapshotCostRow> snapshotCost = new ArrayList<>();
     final List<StartupRow> startup = new ArrayList<>();
     Stats hangMs;
     final List<MemoryRow> memory = new ArrayList<>();
