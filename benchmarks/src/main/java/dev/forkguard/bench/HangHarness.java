@@ -1,6 +1,6 @@
 package dev.forkguard.bench;
 
-import dev.forkguard.bench.target.HangTarget;
+import dev.forkguard.bench.subject.HangTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,6 +1,6 @@
 package dev.forkguard.bench;
 
-import dev.forkguard.bench.target.MemoryTarget;
+import dev.forkguard.bench.subject.MemoryTarget;
 
 /** Heap kept per tracked lock and thread, and heap after GC following a churn of short-lived locks. */
 final class MemoryHarness {

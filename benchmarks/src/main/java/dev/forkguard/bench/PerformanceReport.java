@@ -161,7 +161,8 @@ final class PerformanceReport {
         line();
         line("Time `fork()` takes in the parent (the child calls `_exit` at once), all fork handlers included, in a JVM");
         line("with N parked application threads (the OS thread count, JVM threads included, is shown) and M live");
-        line("`ReentrantLock`s, every one tracked (agent option `" + ForkPauseHarness.AGENT_OPTIONS + "`). "
+        line("`ReentrantLock`s, every one tracked (agent options `" + ForkPauseHarness.AGENT_OPTIONS + "<temp dir>`: JSON"
+                + " reports give the time each snapshot took inside the prepare handler). "
                 + r.settings.get("forks") + ". Median with its 95% confidence interval, and p90, in ms; the added pause"
                 + " is (agent - none) / none of the medians, its range taken from the intervals. \"First\" is the"
                 + " process's first fork, before any warm-up.");
@@ -169,12 +170,13 @@ final class PerformanceReport {
         line("![fork pause against threads](" + chart + ")");
         line();
         line("| JDK | threads (OS) | tracked locks | no agent: median [95% CI], p90 | agent: median [95% CI], p90 |"
-                + " added pause / bare fork | first fork, none / agent |");
-        line("|---|---:|---:|---:|---:|---:|---:|");
+                + " added pause / bare fork | of which snapshot, median | first fork, none / agent |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|");
         for (Results.ForkRow f : r.forkPause) {
-            line(String.format(Locale.ROOT, "| %d | %,d (%d) | %,d | %s | %s | %s | %.2f / %.2f |", f.jdk(), f.threads(),
-                    f.osThreadsAgent(), f.locks(), pause(f.none()), pause(f.agent()),
+            line(String.format(Locale.ROOT, "| %d | %,d (%d) | %,d | %s | %s | %s | %s | %.2f / %.2f |", f.jdk(),
+                    f.threads(), f.osThreadsAgent(), f.locks(), pause(f.none()), pause(f.agent()),
                     fmt("%+.2fx", f.addedRatio()) + fmt(" [%+.2f, ", f.addedRatioLow()) + fmt("%+.2f]", f.addedRatioHigh()),
+                    f.snapshotMs() == null ? "(no reports)" : fmt("%.3f ms", f.snapshotMs().median()),
                     f.firstNoneMs(), f.firstAgentMs()));
         }
         line();

@@ -93,6 +93,7 @@ public final class PerformanceRun {
     private static Results measure(RunConfig config, Set<String> parts, String commit) throws Exception {
         Results results = new Results();
         long start = System.nanoTime();
+        Progress.start();
         MachineInfo.describe(results.machine, config);
         results.settings.put("mode", config.smoke ? "smoke (tiny counts: the figures mean nothing)" : "full");
         results.settings.put("commit", commit);

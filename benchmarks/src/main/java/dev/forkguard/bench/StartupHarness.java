@@ -1,6 +1,6 @@
 package dev.forkguard.bench;
 
-import dev.forkguard.bench.target.StartupTarget;
+import dev.forkguard.bench.subject.StartupTarget;
 import java.nio.file.Path;
 
 /** JVM start-up to {@code main}, without and with the agent, alternating, after one unmeasured start of each. */
