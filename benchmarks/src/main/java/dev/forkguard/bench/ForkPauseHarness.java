@@ -51,7 +51,8 @@ final class ForkPauseHarness {
                         (int) none.one("osThreads"), (int) agent.one("osThreads"),
                         Stats.ofNanosAsMillis(none.longs("forkNanos")), Stats.ofNanosAsMillis(agent.longs("forkNanos")),
                         none.one("firstForkNanos") / 1e6, agent.one("firstForkNanos") / 1e6,
-                        (int) none.one("unquietForks"), (int) agent.one("unquietForks"), snapshots);
+                        (int) none.one("unquietForks"), (int) agent.one("unquietForks"), snapshots,
+                        Stats.ofNanosAsMillis(none.longs("forkCpuNanos")), Stats.ofNanosAsMillis(agent.longs("forkCpuNanos")));
                 results.forkPause.add(row);
                 Progress.say("fork pause JDK %d, %d threads, %d locks: none %.3f ms, agent %.3f ms (+%.2fx)", jdk,
                         threads, locks, row.none().median(), row.agent().median(), row.addedRatio());

@@ -164,19 +164,23 @@ final class PerformanceReport {
         line("`ReentrantLock`s, every one tracked (agent options `" + ForkPauseHarness.AGENT_OPTIONS + "<temp dir>`: JSON"
                 + " reports give the time each snapshot took inside the prepare handler). "
                 + r.settings.get("forks") + ". Median with its 95% confidence interval, and p90, in ms; the added pause"
-                + " is (agent - none) / none of the medians, its range taken from the intervals. \"First\" is the"
+                + " is (agent - none) / none of the medians, its range taken from the intervals. The forking thread's"
+                + " CPU time over the same call (user and kernel) shows how much of the pause is work; the rest is"
+                + " waiting (for the VM thread, for a core). \"First\" is the"
                 + " process's first fork, before any warm-up.");
         line();
         line("![fork pause against threads](" + chart + ")");
         line();
         line("| JDK | threads (OS) | tracked locks | no agent: median [95% CI], p90 | agent: median [95% CI], p90 |"
-                + " added pause / bare fork | of which snapshot, median | first fork, none / agent |");
-        line("|---|---:|---:|---:|---:|---:|---:|---:|");
+                + " added pause / bare fork | of which snapshot, median | forking thread's CPU, none / agent, median |"
+                + " first fork, none / agent |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Results.ForkRow f : r.forkPause) {
-            line(String.format(Locale.ROOT, "| %d | %,d (%d) | %,d | %s | %s | %s | %s | %.2f / %.2f |", f.jdk(),
+            line(String.format(Locale.ROOT, "| %d | %,d (%d) | %,d | %s | %s | %s | %s | %s | %.2f / %.2f |", f.jdk(),
                     f.threads(), f.osThreadsAgent(), f.locks(), pause(f.none()), pause(f.agent()),
                     fmt("%+.2fx", f.addedRatio()) + fmt(" [%+.2f, ", f.addedRatioLow()) + fmt("%+.2f]", f.addedRatioHigh()),
                     f.snapshotMs() == null ? "(no reports)" : fmt("%.3f ms", f.snapshotMs().median()),
+                    f.noneCpu() == null ? "" : fmt("%.3f / ", f.noneCpu().median()) + fmt("%.3f ms", f.agentCpu().median()),
                     f.firstNoneMs(), f.firstAgentMs()));
         }
         line();

@@ -29,7 +29,7 @@ final class Results implements Serializable {
     /** Fork pauses (ms) of one configuration, without and with the agent. */
     record ForkRow(int jdk, String javaVersion, int threads, int locks, int osThreadsNone, int osThreadsAgent,
             Stats none, Stats agent, double firstNoneMs, double firstAgentMs, int unquietNone, int unquietAgent,
-            Stats snapshotMs) implements Serializable {
+            Stats snapshotMs, Stats noneCpu, Stats agentCpu) implements Serializable {
         /** Added pause over the bare fork, medians. */
         double addedRatio() {
             return (agent.median() - none.median()) / none.median();

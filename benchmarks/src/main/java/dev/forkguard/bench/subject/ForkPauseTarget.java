@@ -1,6 +1,8 @@
 package dev.forkguard.bench.subject;
 
 import dev.forkguard.probe.Libc;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.ref.Reference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -39,6 +41,9 @@ public final class ForkPauseTarget {
             locks[i] = new ReentrantLock();
         }
         long[] pauses = new long[warmUp + measured];
+        // The forking thread's own CPU time over the fork (user and kernel): the rest of the pause it waited.
+        long[] cpu = new long[warmUp + measured];
+        ThreadMXBean cpuClock = ManagementFactory.getThreadMXBean();
         int[] status = new int[1];
         int unquiet = 0;
         for (int i = 0; i < pauses.length; i++) {
@@ -48,17 +53,20 @@ public final class ForkPauseTarget {
             if (!ThreadActivity.awaitQuiet(Libc.gettid(), QUIET_BOUND_MILLIS) && i >= warmUp) {
                 unquiet++;
             }
+            long cpuStart = cpuClock.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             int pid = Libc.fork();
             if (pid == 0) {
                 Libc._exit(0);
             }
             long end = System.nanoTime();
+            long cpuEnd = cpuClock.getCurrentThreadCpuTime();
             if (pid < 0) {
                 throw new IllegalStateException("fork failed");
             }
             Libc.waitpid(pid, status, 0);
             pauses[i] = end - start;
+            cpu[i] = cpuEnd - cpuStart;
         }
         TargetSupport.result("unquietForks", unquiet);
         TargetSupport.result("osThreads", TargetSupport.osThreads());
@@ -67,6 +75,8 @@ public final class ForkPauseTarget {
         long[] kept = new long[measured];
         System.arraycopy(pauses, warmUp, kept, 0, measured);
         TargetSupport.result("forkNanos", kept);
+        System.arraycopy(cpu, warmUp, kept, 0, measured);
+        TargetSupport.result("forkCpuNanos", kept);
         Reference.reachabilityFence(locks);
         Reference.reachabilityFence(parked);
     }
