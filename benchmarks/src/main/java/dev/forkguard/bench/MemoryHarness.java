@@ -23,13 +23,14 @@ final class MemoryHarness {
     }
 
     private void scenario(Results results, String mode, int count, String agentOptions) throws Exception {
-        ChildJvm.Result none = config.jvm(config.jdk17, MemoryTarget.class).args(mode, count, config.memoryIdleMillis()).timeoutSeconds(300).run();
-        ChildJvm.Result agent = config.jvm(config.jdk17, MemoryTarget.class).args(mode, count, config.memoryIdleMillis())
+        ChildJvm.Result none = config.jvm(config.jdk17, MemoryTarget.class)
+                .args(mode, count, config.memoryIdleMillis(), config.churnSeconds()).timeoutSeconds(300).run();
+        ChildJvm.Result agent = config.jvm(config.jdk17, MemoryTarget.class).args(mode, count, config.memoryIdleMillis(), config.churnSeconds())
                 .agent(config.agentJar, agentOptions).timeoutSeconds(300).run();
         Results.MemoryRow row = new Results.MemoryRow(mode, agentOptions.isEmpty() ? "(defaults)" : agentOptions, count,
                 none.one("heapBefore"), none.one("heapAfter"), agent.one("heapBefore"), agent.one("heapAfter"),
                 none.one("rssAfter") - none.one("rssBefore"), agent.one("rssAfter") - agent.one("rssBefore"),
-                none.one("elapsedNanos") / 1e9, agent.one("elapsedNanos") / 1e9);
+                none.one("elapsedNanos") / 1e9, agent.one("elapsedNanos") / 1e9, none.one("created"), agent.one("created"));
         results.memory.add(row);
         Progress.say("memory %s x%d (%s): heap +%d B none, +%d B agent", mode, count, row.agentOptions(),
                 row.noneDelta(), row.agentDelta());

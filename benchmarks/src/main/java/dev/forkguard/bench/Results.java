@@ -56,7 +56,7 @@ final class Results implements Serializable {
     /** One memory scenario, without and with the agent (and agent options used). */
     record MemoryRow(String scenario, String agentOptions, long count, long noneHeapBefore, long noneHeapAfter,
             long agentHeapBefore, long agentHeapAfter, long noneRssDelta, long agentRssDelta, double noneSeconds,
-            double agentSeconds) implements Serializable {
+            double agentSeconds, long noneCreated, long agentCreated) implements Serializable {
         long noneDelta() {
             return noneHeapAfter - noneHeapBefore;
         }

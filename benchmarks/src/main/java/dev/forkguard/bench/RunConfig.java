@@ -51,15 +51,15 @@ final class RunConfig {
     }
 
     int forkWarmUps() {
-        return smoke ? 1 : 3;
+        return smoke ? 1 : 2;
     }
 
     int forkMeasured() {
-        return smoke ? 3 : 31;
+        return smoke ? 3 : 21;
     }
 
     int forkSettleMillis() {
-        return smoke ? 10 : 40;
+        return smoke ? 10 : 30;
     }
 
     /** Fork pause on JDK 25 too: the full run only (CI's JDK 25 pass runs no integration tests). */
@@ -91,6 +91,11 @@ final class RunConfig {
 
     int memoryThreads() {
         return smoke ? 20 : 1000;
+    }
+
+    /** Longest a churn may run; what was created by then is reported. */
+    int churnSeconds() {
+        return smoke ? 20 : 60;
     }
 
     int churnLocks() {

@@ -6,7 +6,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Heap after full GC before and after one of: {@code locks N} (N live ReentrantLocks kept),
  * {@code threads N} (N live parked threads), {@code churn N} (N short-lived locks, each taken once
- * and dropped); the third argument is the idle time before the baseline, ms. Run with and without the agent, the difference is what the agent keeps.
+ * and dropped, for at most the fourth argument's seconds); the third argument is the idle time before
+ * the baseline, ms. Run with and without the agent, the difference is what the agent keeps.
  */
 public final class MemoryTarget {
 
@@ -21,6 +22,7 @@ public final class MemoryTarget {
         long heapBefore = TargetSupport.heapAfterGc();
         long rssBefore = TargetSupport.rssBytes();
         Object kept = null;
+        long created = n;
         long start = System.nanoTime();
         switch (mode) {
             case "locks":
@@ -34,10 +36,16 @@ public final class MemoryTarget {
                 kept = TargetSupport.parkedThreads(n);
                 break;
             case "churn":
+                // Bounded in time: with the agent this can be slower by orders of magnitude (GC of what it keeps).
+                long deadline = start + Long.parseLong(args[3]) * 1_000_000_000L;
                 for (int i = 0; i < n; i++) {
                     ReentrantLock lock = new ReentrantLock();
                     lock.lock();
                     lock.unlock();
+                    created = i + 1;
+                    if ((i & 0xFFFF) == 0 && System.nanoTime() > deadline) {
+                        break;
+                    }
                 }
                 break;
             default:
@@ -51,6 +59,7 @@ public final class MemoryTarget {
         TargetSupport.result("rssBefore", rssBefore);
         TargetSupport.result("rssAfter", rssAfter);
         TargetSupport.result("elapsedNanos", elapsed);
+        TargetSupport.result("created", created);
         Reference.reachabilityFence(kept);
     }
 }
