@@ -154,6 +154,15 @@ final class PerformanceReport {
                     + score(j.agent(), j.agentError(), j.unit()) + " | " + ratio(j) + " |");
         }
         line();
+        Results.JmhRow creation = jmhRow("new ReentrantLock()");
+        if (creation != null && creation.ratio() > 1.5) {
+            line(String.format(Locale.ROOT, "`new ReentrantLock()` has no target, but with the agent it costs %.1fx: the"
+                    + " first locks of each second (up to `trackRate`, after a burst of ten times as many) are tracked,"
+                    + " each capturing its creation stack as a `Throwable` and entering the lock registry, and the"
+                    + " registry keeps those entries past the locks' death, so the collector copies them again and"
+                    + " again (see Memory and the heap target below).", creation.ratio()));
+            line();
+        }
     }
 
     private void forkPause() {
