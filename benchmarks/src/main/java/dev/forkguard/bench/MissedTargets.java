@@ -46,13 +46,14 @@ final class MissedTargets {
                 " In this run the agent adds %.1f µs to each start + join (%.3fx).", (row.agent() - row.none()) / 1000,
                 row.ratio());
         return "`ThreadStartAdvice` runs in every `Thread.start()` and records who started the thread and from where:"
-                + " `ThreadRegistry` captures a creation trace (`LazySite$CreationTrace`, a `Throwable`: the JVM walks"
-                + " and records the whole stack, up to `stackDepth` frames kept) and puts an entry in its"
-                + " `IdentityWeakTable`, under a stripe lock." + extra + " Starting and joining a thread that does"
-                + " nothing is itself only a few tens of µs (clone of the OS thread, two hand-offs), so a stack capture"
-                + " of several µs is a large share of it; a real task dwarfs it. Fix: record the starting site with a"
-                + " bounded `StackWalker` (a few frames, no `Throwable` backtrace), and key the origin by the starting"
-                + " frame so threads started from one place share one record.";
+                + " `ThreadRegistry` captures a creation trace (`LazySite$CreationTrace`, a `Throwable` whose native"
+                + " backtrace the JVM fills by walking the whole calling stack, although at most 8 frames are kept) and"
+                + " puts an entry in its `IdentityWeakTable`, under a stripe lock." + extra + " Starting and joining a"
+                + " thread that does nothing is itself only tens of µs (the OS thread's creation, two hand-offs), so"
+                + " this fixed cost is a visible share of it; a thread doing real work dwarfs it. Fix: take the capture"
+                + " off `start()` for threads started again and again from one place (a per-call-site cache keyed by"
+                + " the caller's frame, which one `StackWalker` frame identifies), keeping the full trace only for the"
+                + " first thread of each site.";
     }
 
     private static final String STARTUP = "The agent's `premain` runs in the main thread before `main`, and everything"
@@ -123,8 +124,8 @@ final class MissedTargets {
             + " to 1.3-4 s, so the churn had not finished after 280 s (without the agent: well under a second); the"
             + " harness therefore bounds the churn in time and reports how many locks each JVM created. Fix: drain the reference queues from a forkguard thread blocked in"
             + " `ReferenceQueue.remove()` (one queue for the table), so entries go right after the GC that clears"
-            + " their lock; shrink a stripe's bucket array when it is mostly empty; and keep creation traces as a"
-            + " few `StackWalker` frames shared by call site rather than a full `Throwable` backtrace per lock.";
+            + " their lock; shrink a stripe's bucket array when it is mostly empty; and re-run this churn with"
+            + " `-Xlog:gc` to check that young collections no longer keep the registry's entries alive.";
 
     private static Results.JmhRow row(Results r, String label) {
         for (Results.JmhRow j : r.jmh) {
