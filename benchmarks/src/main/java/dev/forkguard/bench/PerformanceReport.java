@@ -158,9 +158,8 @@ final class PerformanceReport {
         if (creation != null && creation.ratio() > 1.5) {
             line(String.format(Locale.ROOT, "`new ReentrantLock()` has no target, but with the agent it costs %.1fx: the"
                     + " first locks of each second (up to `trackRate`, after a burst of ten times as many) are tracked,"
-                    + " each capturing its creation stack as a `Throwable` and entering the lock registry, and the"
-                    + " registry keeps those entries past the locks' death, so the collector copies them again and"
-                    + " again (see Memory and the heap target below).", creation.ratio()));
+                    + " each capturing its creation stack as a `Throwable` and entering the lock registry, which keeps"
+                    + " those entries past the locks' death (see Memory and the heap target below).", creation.ratio()));
             line();
         }
     }
