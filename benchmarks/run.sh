@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds forkguard, measures it without and with the agent side by side (JMH on JDK 17, fork pause on
+# JDK 17 and 25, start-up, hang-to-HUNG, memory) and rewrites docs/PERFORMANCE.md and its chart.
+#   benchmarks/run.sh                 full run, about 15 minutes on 2 cores; run it on a quiet machine
+#   benchmarks/run.sh --smoke         tiny counts, about a minute (what CI runs; figures meaningless)
+#   benchmarks/run.sh --render FILE   render saved results again, measuring nothing
+# Extra Maven options (e.g. -o, -Dmaven.repo.local=...) go in MAVEN_ARGS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+JDK17=${JDK17:-/usr/lib/jvm/java-17-openjdk-amd64}
+JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
+[ -x "$JDK17/bin/java" ] || JDK17=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+[ -x "$JDK25/bin/java" ] || JDK25=none
+
+out=docs/PERFORMANCE.md
+results=benchmarks/target/performance-results.bin
+args=()
+for a in "$@"; do
+  # A smoke run never overwrites the real document.
+  if [ "$a" = "--smoke" ]; then out=benchmarks/target/smoke/PERFORMANCE.md; results=benchmarks/target/smoke/results.bin; fi
+  args+=("$a")
+done
+
+if [[ " $* " != *" --render "* ]]; then
+  JAVA_HOME="$JDK17" mvn -B -q ${MAVEN_ARGS:-} -DskipTests package
+fi
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if ! git diff --quiet HEAD -- 2>/dev/null; then commit="$commit+changes"; fi
+mkdir -p "$(dirname "$out")"
+exec "$JDK17/bin/java" -jar benchmarks/target/forkguard-benchmarks.jar \
+  --agent agent/target/forkguard-agent.jar --jdk17 "$JDK17" --jdk25 "$JDK25" \
+  --out "$out" --results "$results" --commit "$commit" "${args[@]}"

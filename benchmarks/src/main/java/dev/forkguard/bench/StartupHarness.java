@@ -1,0 +1,46 @@
+package dev.forkguard.bench;
+
+import dev.forkguard.bench.subject.StartupTarget;
+import java.nio.file.Path;
+
+/** JVM start-up to {@code main}, without and with the agent, alternating, after one unmeasured start of each. */
+final class StartupHarness {
+
+    private final RunConfig config;
+
+    StartupHarness(RunConfig config) {
+        this.config = config;
+    }
+
+    void run(Results results, int jdk, Path javaHome) throws Exception {
+        int n = config.startups();
+        long[] none = new long[n];
+        long[] agent = new long[n];
+        long[] noneRss = new long[n];
+        long[] agentRss = new long[n];
+        for (int i = 0; i < config.startupWarmUps(); i++) {
+            start(javaHome, false);
+            start(javaHome, true);
+        }
+        for (int i = 0; i < n; i++) {
+            ChildJvm.Result r = start(javaHome, false);
+            none[i] = r.one("mainNanos") - r.startNanos;
+            noneRss[i] = r.one("rssBytes");
+            r = start(javaHome, true);
+            agent[i] = r.one("mainNanos") - r.startNanos;
+            agentRss[i] = r.one("rssBytes");
+        }
+        Results.StartupRow row = new Results.StartupRow(jdk, Stats.ofNanosAsMillis(none), Stats.ofNanosAsMillis(agent),
+                Stats.ofNanosAsMillis(noneRss), Stats.ofNanosAsMillis(agentRss));
+        results.startup.add(row);
+        Progress.say("start-up JDK %d: none %.0f ms, agent %.0f ms", jdk, row.noneMs().median(), row.agentMs().median());
+    }
+
+    private ChildJvm.Result start(Path javaHome, boolean withAgent) throws Exception {
+        ChildJvm jvm = config.jvm(javaHome, StartupTarget.class).timeoutSeconds(60);
+        if (withAgent) {
+            jvm.agent(config.agentJar, "");
+        }
+        return jvm.run();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.forkguard.bench.subject;
+
+import java.lang.ref.Reference;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Heap after full GC before and after one of: {@code locks N} (N live ReentrantLocks kept),
+ * {@code threads N} (N live parked threads), {@code churn N} (N short-lived locks, each taken once
+ * and dropped, for at most the fourth argument's seconds); the third argument is the idle time before
+ * the baseline, ms. Run with and without the agent, the difference is what the agent keeps.
+ */
+public final class MemoryTarget {
+
+    private MemoryTarget() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        int n = Integer.parseInt(args[1]);
+        // The agent's start-up work (warm-up, its threads) finishes before the baseline.
+        Thread.sleep(Long.parseLong(args[2]));
+        long heapBefore = TargetSupport.heapAfterGc();
+        long rssBefore = TargetSupport.rssBytes();
+        Object kept = null;
+        long created = n;
+        long start = System.nanoTime();
+        switch (mode) {
+            case "locks":
+                ReentrantLock[] locks = new ReentrantLock[n];
+                for (int i = 0; i < n; i++) {
+                    locks[i] = new ReentrantLock();
+                }
+                kept = locks;
+                break;
+            case "threads":
+                kept = TargetSupport.parkedThreads(n);
+                break;
+            case "churn":
+                // Bounded in time: with the agent this can be slower by orders of magnitude (GC of what it keeps).
+                long deadline = start + Long.parseLong(args[3]) * 1_000_000_000L;
+                for (int i = 0; i < n; i++) {
+                    ReentrantLock lock = new ReentrantLock();
+                    lock.lock();
+                    lock.unlock();
+                    created = i + 1;
+                    if ((i & 0xFFFF) == 0 && System.nanoTime() > deadline) {
+                        break;
+                    }
+                }
+                break;
+            default:
+                throw new IllegalArgumentException("mode: locks, threads or churn, not " + mode);
+        }
+        long elapsed = System.nanoTime() - start;
+        long heapAfter = TargetSupport.heapAfterGc();
+        long rssAfter = TargetSupport.rssBytes();
+        TargetSupport.result("heapBefore", heapBefore);
+        TargetSupport.result("heapAfter", heapAfter);
+        TargetSupport.result("rssBefore", rssBefore);
+        TargetSupport.result("rssAfter", rssAfter);
+        TargetSupport.result("elapsedNanos", elapsed);
+        TargetSupport.result("created", created);
+        Reference.reachabilityFence(kept);
+    }
+}
