@@ -66,6 +66,7 @@ public final class LockRegistry {
      * drop their captured stacks for a shared interned site; called now and then off the app's threads.
      */
     public int resolvePending(final int max) {
+        table.expungeStale();
         final int[] done = new int[1];
         table.forEach(new IdentityWeakTable.Visitor<TrackedObject>() {
             @Override
