@@ -39,17 +39,18 @@ public final class ForkguardAgent {
             File jarFile = new File(location.toURI());
             IsolatedClassLoader loader = new IsolatedClassLoader(new JarFile(jarFile), location);
             BootBridge.define(loader.jar(), inst);
+            UserCache cache = UserCache.open();
             String jnaProblem = null;
             try {
-                loader.delegateJnaTo(JnaModuleLayer.load(loader.jar(), inst));
+                loader.delegateJnaTo(JnaModuleLayer.load(loader.jar(), inst, cache, !attached));
             } catch (Exception | LinkageError e) {
                 jnaProblem = "JNA could not be loaded (" + e + ")";
             }
             Class<?> c = loader.loadClass(INSTALLER);
             Method install = c.getMethod("install", String.class, Instrumentation.class, boolean.class,
-                    String.class, String.class, String.class);
+                    String.class, String.class, String.class, String.class);
             install.invoke(null, args, inst, attached, implementationVersion(loader.jar()), jnaProblem,
-                    JnaModuleLayer.nativeAccessProblem());
+                    JnaModuleLayer.nativeAccessProblem(), cache == null ? null : fingerprint(loader.jar()));
             installer = c;
         } catch (Throwable t) {
             Throwable cause = t instanceof java.lang.reflect.InvocationTargetException ? t.getCause() : t;
@@ -59,6 +60,22 @@ public final class ForkguardAgent {
 
     static URL agentJarLocation() {
         return ForkguardAgent.class.getProtectionDomain().getCodeSource().getLocation();
+    }
+
+    /**
+     * Identifies the jar's content from the checksums its central directory already holds, without
+     * reading any entry: cached work made by another build of the agent is never taken for this one's.
+     */
+    static String fingerprint(JarFile jar) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12);
+        for (java.util.Enumeration<java.util.jar.JarEntry> e = jar.entries(); e.hasMoreElements();) {
+            java.util.jar.JarEntry entry = e.nextElement();
+            b.clear();
+            b.putInt(entry.getName().hashCode()).putLong(entry.getCrc());
+            crc.update(b.array());
+        }
+        return String.format("%08x", crc.getValue());
     }
 
     static String implementationVersion(JarFile jar) {

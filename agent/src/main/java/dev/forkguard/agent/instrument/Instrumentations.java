@@ -5,12 +5,17 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
 
+import dev.forkguard.agent.UserCache;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 
@@ -28,6 +33,20 @@ public final class Instrumentations {
         public final List<String> transformed = new ArrayList<>();
         public final List<String> errors = new ArrayList<>();
     }
+
+    /** The classes {@link #plan()} advises, by binary name: known without loading Byte Buddy. */
+    static final List<String> TARGETS = List.of(
+            "java.lang.Thread",
+            "java.util.concurrent.locks.ReentrantLock",
+            "java.util.concurrent.locks.ReentrantReadWriteLock$ReadLock",
+            "java.util.concurrent.locks.ReentrantReadWriteLock$WriteLock",
+            "java.util.concurrent.Semaphore",
+            "java.util.concurrent.locks.ReentrantReadWriteLock",
+            "java.util.concurrent.locks.StampedLock",
+            "java.util.concurrent.ThreadPoolExecutor",
+            "java.util.concurrent.ForkJoinPool",
+            "java.util.concurrent.ThreadPoolExecutor$Worker",
+            "java.util.concurrent.ForkJoinWorkerThread");
 
     /** The advice for each target class, by binary name. */
     static Map<String, AsmVisitorWrapper> plan() {
@@ -67,15 +86,27 @@ public final class Instrumentations {
         return plan;
     }
 
-    /** Installs the transformer and retransforms the targets already loaded. */
-    public static Result install(Instrumentation inst) {
+    /**
+     * Installs the transformer and retransforms the targets already loaded.
+     *
+     * @param cache the user cache, or null to weave every class with Byte Buddy
+     * @param agentFingerprint identifies the agent jar's content, for the cache
+     */
+    public static Result install(Instrumentation inst, UserCache cache, String agentFingerprint) {
         Result result = new Result();
-        AdviceTransformer transformer = new AdviceTransformer(plan(), result);
+        TransformCache transformCache = cache == null ? null : new TransformCache(cache, agentFingerprint);
+        Set<String> internalNames = new HashSet<>();
+        for (String t : TARGETS) {
+            internalNames.add(t.replace('.', '/'));
+        }
+        AdviceTransformer transformer = new AdviceTransformer(internalNames, result, transformCache);
         inst.addTransformer(transformer, true);
         List<Class<?>> loaded = new ArrayList<>();
+        Set<String> loadedNames = new HashSet<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             if (c.getClassLoader() == null && transformer.targets(c.getName())) {
                 loaded.add(c);
+                loadedNames.add(c.getName());
             }
         }
         for (Class<?> c : loaded) {
@@ -85,6 +116,33 @@ public final class Instrumentations {
                 result.errors.add(c.getName() + ": " + e);
             }
         }
+        if (transformer.wove() && transformCache != null) {
+            fillCache(transformer, transformCache, loadedNames);
+        }
         return result;
+    }
+
+    /**
+     * Byte Buddy is loaded anyway on this start: weave the targets not loaded yet too, from the class
+     * files the JVM will hand over when it loads them, so that the next start loads no Byte Buddy
+     * when the application comes to use them.
+     */
+    private static void fillCache(AdviceTransformer transformer, TransformCache cache, Set<String> loaded) {
+        for (String name : TARGETS) {
+            if (loaded.contains(name)) {
+                continue;
+            }
+            try (InputStream in = Object.class.getModule().getResourceAsStream(name.replace('.', '/') + ".class")) {
+                if (in == null) {
+                    continue;
+                }
+                byte[] original = in.readAllBytes();
+                if (cache.get(name, original) == null) {
+                    cache.put(name, original, transformer.weave(name, original));
+                }
+            } catch (IOException | RuntimeException | LinkageError e) {
+                // That class will be woven when it loads, as without a cache.
+            }
+        }
     }
 }

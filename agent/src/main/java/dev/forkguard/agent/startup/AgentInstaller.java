@@ -1,5 +1,6 @@
 package dev.forkguard.agent.startup;
 
+import dev.forkguard.agent.UserCache;
 import dev.forkguard.agent.child.AdvicePathWarmUp;
 import dev.forkguard.agent.child.ChildPolicy;
 import dev.forkguard.agent.child.OrphanedLockCheck;
@@ -48,9 +49,13 @@ public final class AgentInstaller {
 
     private AgentInstaller() {}
 
-    /** Called once, reflectively, by {@code ForkguardAgent}. */
+    /**
+     * Called once, reflectively, by {@code ForkguardAgent}.
+     *
+     * @param agentFingerprint identifies the agent jar's content when the user cache may be used, else null
+     */
     public static void install(String agentArgs, Instrumentation inst, boolean attached, String version,
-            String jnaProblem, String nativeAccessProblem) {
+            String jnaProblem, String nativeAccessProblem, String agentFingerprint) {
         ForkguardOptions options = ForkguardOptions.resolve(agentArgs, System.getProperties(), System.getenv());
         AgentLogging.configure(options.get(ForkguardOptions.LOG), options.get(ForkguardOptions.LOG_LEVEL));
         Logger log = AgentLogging.logger(AgentInstaller.class);
@@ -132,7 +137,8 @@ public final class AgentInstaller {
         SnapshotRecorder recorder = new SnapshotRecorder(threads, locks, depth, heapWalk, agentThreads.ids());
         ForkHandler forkHandler = new ForkHandler(recorder, pipeline);
 
-        Instrumentations.Result instrumented = Instrumentations.install(inst);
+        Instrumentations.Result instrumented = Instrumentations.install(inst,
+                agentFingerprint == null ? null : UserCache.open(), agentFingerprint);
         for (String error : instrumented.errors) {
             log.warn("forkguard: could not instrument {}", error);
         }
