@@ -71,7 +71,7 @@ final class JnaModuleLayer {
     }
 
     private static Path cached(JarFile agentJar, JarEntry entry, UserCache cache) {
-        String name = String.format("jna-%08x.jar", entry.getCrc());
+        String name = "jna-" + Long.toHexString(entry.getCrc()) + ".jar";
         try (InputStream in = agentJar.getInputStream(entry)) {
             Path file = cache.file(name, entry.getSize(), entry.getCrc(), in);
             if (file != null) {

@@ -75,7 +75,7 @@ final class JnaQuickStart {
             if (entry == null) {
                 return null;
             }
-            String libName = String.format("jnidispatch-%08x", entry.getCrc());
+            String libName = "jnidispatch-" + Long.toHexString(entry.getCrc());
             String fileName = System.mapLibraryName(libName);
             try (InputStream in = jar.getInputStream(entry)) {
                 if (cache.file(fileName, entry.getSize(), entry.getCrc(), in) == null) {

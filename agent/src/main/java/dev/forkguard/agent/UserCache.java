@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -53,11 +54,13 @@ public final class UserCache {
 
     /** The cache directory, or null when there is none that can be trusted (then nothing is cached). */
     public static UserCache open() {
+        Path base = baseDirectory();
+        return base == null ? null : open(base);
+    }
+
+    /** The cache {@code forkguard} under {@code base}, created when missing, or null when it cannot be trusted. */
+    static UserCache open(Path base) {
         try {
-            Path base = baseDirectory();
-            if (base == null) {
-                return null;
-            }
             Path dir = base.resolve("forkguard");
             int uid = (Integer) Files.getAttribute(Paths.get("/proc/self"), "unix:uid");
             if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -79,11 +82,6 @@ public final class UserCache {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-    }
-
-    /** A cache in {@code dir}, which the caller has checked; for tests. */
-    static UserCache at(Path dir) throws IOException {
-        return new UserCache(dir, (Integer) Files.getAttribute(Paths.get("/proc/self"), "unix:uid"));
     }
 
     private static Path baseDirectory() {
@@ -113,12 +111,15 @@ public final class UserCache {
             if (size < TRAILER || size > Integer.MAX_VALUE) {
                 return null;
             }
-            byte[] all;
-            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-                all = in.readAllBytes();
-            }
-            if (all.length != size) {
-                return null;
+            byte[] all = new byte[(int) size];
+            ByteBuffer buffer = ByteBuffer.wrap(all);
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                while (buffer.hasRemaining() && in.read(buffer) >= 0) {
+                    // until full or at the end
+                }
+                if (buffer.hasRemaining() || in.read(ByteBuffer.allocate(1)) >= 0) {
+                    return null; // changed size meanwhile
+                }
             }
             ByteBuffer trailer = ByteBuffer.wrap(all, all.length - TRAILER, TRAILER);
             int contentLength = all.length - TRAILER;
@@ -178,11 +179,20 @@ public final class UserCache {
             if (trustedSize(file) != size) {
                 return false;
             }
-            byte[] content;
-            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-                content = in.readAllBytes();
+            // Streamed through a small buffer: the JNA jar is 2 MB, which need not all sit in the heap.
+            CRC32 crc = new CRC32();
+            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+            long total = 0;
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    buffer.flip();
+                    crc.update(buffer);
+                    buffer.clear();
+                    total += n;
+                }
             }
-            return content.length == size && crc(content, content.length) == crc32;
+            return total == size && crc.getValue() == crc32;
         } catch (IOException | RuntimeException e) {
             return false;
         }

@@ -32,6 +32,7 @@ public final class Instrumentations {
     public static final class Result {
         public final List<String> transformed = new ArrayList<>();
         public final List<String> errors = new ArrayList<>();
+        private AdviceTransformer transformer;
     }
 
     /** The classes {@link #plan()} advises, by binary name: known without loading Byte Buddy. */
@@ -100,6 +101,7 @@ public final class Instrumentations {
             internalNames.add(t.replace('.', '/'));
         }
         AdviceTransformer transformer = new AdviceTransformer(internalNames, result, transformCache);
+        result.transformer = transformer;
         inst.addTransformer(transformer, true);
         List<Class<?>> loaded = new ArrayList<>();
         Set<String> loadedNames = new HashSet<>();
@@ -120,6 +122,25 @@ public final class Instrumentations {
             fillCache(transformer, transformCache, loadedNames);
         }
         return result;
+    }
+
+    /**
+     * Takes the advice out again, for a start that cannot go on (no native probe): the transformer
+     * goes, and the classes it changed get their own code back.
+     */
+    public static void uninstall(Instrumentation inst, Result installed) {
+        if (installed.transformer == null || !inst.removeTransformer(installed.transformer)) {
+            return;
+        }
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (c.getClassLoader() == null && installed.transformer.targets(c.getName())) {
+                try {
+                    inst.retransformClasses(c);
+                } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
+                    // It keeps the advice, which does nothing without the agent's hooks.
+                }
+            }
+        }
     }
 
     /**

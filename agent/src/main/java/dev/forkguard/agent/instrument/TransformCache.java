@@ -51,6 +51,6 @@ final class TransformCache {
     private String entryName(String className, byte[] original) {
         CRC32 crc = new CRC32();
         crc.update(original);
-        return className + "-" + agentKey + "-" + String.format("%08x", crc.getValue()) + ".class";
+        return className + "-" + agentKey + "-" + Long.toHexString(crc.getValue()) + ".class";
     }
 }

@@ -31,9 +31,9 @@ import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
@@ -52,10 +52,14 @@ public final class AgentInstaller {
     /**
      * Called once, reflectively, by {@code ForkguardAgent}.
      *
+     * @param probeStart JNA's start and the probe's binding, under way on another thread; yields why the
+     *        probe is unavailable, or null
+     * @param nativeAccessProblem why native access could not be granted to the agent's JNA, or null;
+     *        known once {@code probeStart} is done
      * @param agentFingerprint identifies the agent jar's content when the user cache may be used, else null
      */
     public static void install(String agentArgs, Instrumentation inst, boolean attached, String version,
-            String jnaProblem, String nativeAccessProblem, String agentFingerprint) {
+            Future<String> probeStart, Supplier<String> nativeAccessProblem, String agentFingerprint) {
         ForkguardOptions options = ForkguardOptions.resolve(agentArgs, System.getProperties(), System.getenv());
         AgentLogging.configure(options.get(ForkguardOptions.LOG), options.get(ForkguardOptions.LOG_LEVEL));
         Logger log = AgentLogging.logger(AgentInstaller.class);
@@ -65,8 +69,12 @@ public final class AgentInstaller {
         for (String problem : options.problems()) {
             log.warn(problem);
         }
-        String unavailable = probeProblem(jnaProblem);
+        // Meanwhile JNA starts on the helper thread: the advice goes in now rather than wait for it.
+        Instrumentations.Result instrumented = Instrumentations.install(inst,
+                agentFingerprint == null ? null : UserCache.open(), agentFingerprint);
+        String unavailable = ProbeStart.await(probeStart);
         if (unavailable != null) {
+            Instrumentations.uninstall(inst, instrumented);
             log.warn("forkguard {}: {}; fork handlers are not registered and the application continues unmonitored",
                     version, unavailable);
             return;
@@ -137,8 +145,6 @@ public final class AgentInstaller {
         SnapshotRecorder recorder = new SnapshotRecorder(threads, locks, depth, heapWalk, agentThreads.ids());
         ForkHandler forkHandler = new ForkHandler(recorder, pipeline);
 
-        Instrumentations.Result instrumented = Instrumentations.install(inst,
-                agentFingerprint == null ? null : UserCache.open(), agentFingerprint);
         for (String error : instrumented.errors) {
             log.warn("forkguard: could not instrument {}", error);
         }
@@ -165,9 +171,10 @@ public final class AgentInstaller {
                 options.get(ForkguardOptions.LOG) == null || AgentLogging.problem() != null ? "standard error"
                         : options.get(ForkguardOptions.LOG),
                 reportDir == null ? "" : " and " + reportDir);
-        if (nativeAccessProblem != null) {
+        String nativeAccessDenied = nativeAccessProblem.get();
+        if (nativeAccessDenied != null) {
             log.warn("forkguard: could not grant native access to its own JNA ({}), so this JDK warns about a "
-                    + "restricted method; --enable-native-access=ALL-UNNAMED silences it", nativeAccessProblem);
+                    + "restricted method; --enable-native-access=ALL-UNNAMED silences it", nativeAccessDenied);
         }
     }
 
@@ -241,22 +248,6 @@ public final class AgentInstaller {
             return null;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return e.toString();
-        }
-    }
-
-    private static String probeProblem(String jnaProblem) {
-        String os = System.getProperty("os.name", "");
-        if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
-            return "fork handlers need Linux, this is " + os;
-        }
-        if (jnaProblem != null) {
-            return jnaProblem;
-        }
-        try {
-            Libc.bind();
-            return null;
-        } catch (Exception | LinkageError e) {
-            return "the native probe could not load (" + e.getMessage() + ")";
         }
     }
 
