@@ -72,12 +72,10 @@ final class JnaModuleLayer {
 
     private static Path cached(JarFile agentJar, JarEntry entry, UserCache cache) {
         String name = "jna-" + Long.toHexString(entry.getCrc()) + ".jar";
+        // Never pruned: a JVM with another agent version may be about to open its own copy. One file
+        // per JNA version.
         try (InputStream in = agentJar.getInputStream(entry)) {
-            Path file = cache.file(name, entry.getSize(), entry.getCrc(), in);
-            if (file != null) {
-                cache.prune("jna-", name);
-            }
-            return file;
+            return cache.file(name, entry.getSize(), entry.getCrc(), in);
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -82,7 +82,6 @@ final class JnaQuickStart {
                     return null;
                 }
             }
-            cache.prune("libjnidispatch-", fileName);
             return libName;
         } catch (java.io.IOException e) {
             return null;

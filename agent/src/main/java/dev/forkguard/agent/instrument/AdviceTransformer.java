@@ -5,6 +5,8 @@ import java.security.ProtectionDomain;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.ClassFileVersion;
 import net.bytebuddy.asm.AsmVisitorWrapper;
@@ -32,7 +34,21 @@ final class AdviceTransformer implements ClassFileTransformer {
     private final Set<String> targets;
     private final Instrumentations.Result result;
     private final TransformCache cache;
+    /** Woven classes for targets not loaded yet, by internal name, each used once. */
+    private final Map<String, Ready> ready = new ConcurrentHashMap<>();
     private volatile boolean wove;
+
+    private static final class Ready {
+        final int length;
+        final long crc;
+        final byte[] woven;
+
+        Ready(byte[] original, byte[] woven) {
+            this.length = original.length;
+            this.crc = crc(original);
+            this.woven = woven;
+        }
+    }
 
     /**
      * @param targets internal names of the classes to transform
@@ -48,6 +64,11 @@ final class AdviceTransformer implements ClassFileTransformer {
         return targets.contains(binaryName.replace('.', '/'));
     }
 
+    /** Keeps {@code woven} for when the JVM loads {@code binaryName} with class file {@code original}. */
+    void ready(String binaryName, byte[] original, byte[] woven) {
+        ready.put(binaryName.replace('.', '/'), new Ready(original, woven));
+    }
+
     /** True once Byte Buddy had to weave a class in this JVM (a cache miss). */
     boolean wove() {
         return wove;
@@ -61,7 +82,14 @@ final class AdviceTransformer implements ClassFileTransformer {
         }
         String name = internalName.replace('/', '.');
         try {
-            byte[] out = cache == null ? null : cache.get(name, classFile);
+            byte[] out = null;
+            Ready r = redefined == null ? ready.remove(internalName) : null;
+            if (r != null && r.length == classFile.length && r.crc == crc(classFile)) {
+                out = r.woven; // a first load: no file access, no Byte Buddy inside it
+            }
+            if (out == null && cache != null) {
+                out = cache.get(name, classFile);
+            }
             if (out == null) {
                 out = weave(name, classFile);
                 if (cache != null) {
@@ -88,6 +116,12 @@ final class AdviceTransformer implements ClassFileTransformer {
                 ClassFileLocator.ForClassLoader.ofBootLoader());
         TypeDescription type = TypePool.Default.of(locator).describe(name).resolve();
         return Weaver.BYTE_BUDDY.redefine(type, locator).visit(advice).make().getBytes();
+    }
+
+    private static long crc(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length);
+        return crc.getValue();
     }
 
     /** Holds what loads Byte Buddy, so that it is loaded on the first weaving only (class initialisation is lazy). */

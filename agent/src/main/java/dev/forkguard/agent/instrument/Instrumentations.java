@@ -32,7 +32,6 @@ public final class Instrumentations {
     public static final class Result {
         public final List<String> transformed = new ArrayList<>();
         public final List<String> errors = new ArrayList<>();
-        private AdviceTransformer transformer;
     }
 
     /** The classes {@link #plan()} advises, by binary name: known without loading Byte Buddy. */
@@ -90,6 +89,12 @@ public final class Instrumentations {
     /**
      * Installs the transformer and retransforms the targets already loaded.
      *
+     * <p>The targets not loaded yet get their woven class ready first (from the cache, else woven now),
+     * held in memory: when the JVM loads one later, in whatever application thread, the transformer
+     * does no file access and loads no Byte Buddy inside that class load. Such work there can need the
+     * very class being loaded, a {@code ClassCircularityError} (seen on JDK 25 when the advice went in
+     * while JNA's layer loaded {@code ReentrantReadWriteLock} on another thread).
+     *
      * @param cache the user cache, or null to weave every class with Byte Buddy
      * @param agentFingerprint identifies the agent jar's content, for the cache
      */
@@ -101,14 +106,22 @@ public final class Instrumentations {
             internalNames.add(t.replace('.', '/'));
         }
         AdviceTransformer transformer = new AdviceTransformer(internalNames, result, transformCache);
-        result.transformer = transformer;
-        inst.addTransformer(transformer, true);
-        List<Class<?>> loaded = new ArrayList<>();
         Set<String> loadedNames = new HashSet<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             if (c.getClassLoader() == null && transformer.targets(c.getName())) {
-                loaded.add(c);
                 loadedNames.add(c.getName());
+            }
+        }
+        for (String name : TARGETS) {
+            if (!loadedNames.contains(name)) {
+                prepare(transformer, transformCache, name, result);
+            }
+        }
+        inst.addTransformer(transformer, true);
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (c.getClassLoader() == null && transformer.targets(c.getName())) {
+                loaded.add(c);
             }
         }
         for (Class<?> c : loaded) {
@@ -118,51 +131,27 @@ public final class Instrumentations {
                 result.errors.add(c.getName() + ": " + e);
             }
         }
-        if (transformer.wove() && transformCache != null) {
-            fillCache(transformer, transformCache, loadedNames);
-        }
         return result;
     }
 
-    /**
-     * Takes the advice out again, for a start that cannot go on (no native probe): the transformer
-     * goes, and the classes it changed get their own code back.
-     */
-    public static void uninstall(Instrumentation inst, Result installed) {
-        if (installed.transformer == null || !inst.removeTransformer(installed.transformer)) {
-            return;
-        }
-        for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (c.getClassLoader() == null && installed.transformer.targets(c.getName())) {
-                try {
-                    inst.retransformClasses(c);
-                } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
-                    // It keeps the advice, which does nothing without the agent's hooks.
+    /** Readies the woven class for a target the JVM has not loaded yet, from the class file it will hand over. */
+    private static void prepare(AdviceTransformer transformer, TransformCache cache, String name, Result result) {
+        try (InputStream in = Object.class.getModule().getResourceAsStream(name.replace('.', '/') + ".class")) {
+            if (in == null) {
+                return;
+            }
+            byte[] original = in.readAllBytes();
+            byte[] woven = cache == null ? null : cache.get(name, original);
+            if (woven == null) {
+                woven = transformer.weave(name, original);
+                if (cache != null) {
+                    cache.put(name, original, woven);
                 }
             }
-        }
-    }
-
-    /**
-     * Byte Buddy is loaded anyway on this start: weave the targets not loaded yet too, from the class
-     * files the JVM will hand over when it loads them, so that the next start loads no Byte Buddy
-     * when the application comes to use them.
-     */
-    private static void fillCache(AdviceTransformer transformer, TransformCache cache, Set<String> loaded) {
-        for (String name : TARGETS) {
-            if (loaded.contains(name)) {
-                continue;
-            }
-            try (InputStream in = Object.class.getModule().getResourceAsStream(name.replace('.', '/') + ".class")) {
-                if (in == null) {
-                    continue;
-                }
-                byte[] original = in.readAllBytes();
-                if (cache.get(name, original) == null) {
-                    cache.put(name, original, transformer.weave(name, original));
-                }
-            } catch (IOException | RuntimeException | LinkageError e) {
-                // That class will be woven when it loads, as without a cache.
+            transformer.ready(name, original, woven);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            synchronized (result) {
+                result.errors.add(name + ": " + e);
             }
         }
     }

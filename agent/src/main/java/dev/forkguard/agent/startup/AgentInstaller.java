@@ -69,12 +69,8 @@ public final class AgentInstaller {
         for (String problem : options.problems()) {
             log.warn(problem);
         }
-        // Meanwhile JNA starts on the helper thread: the advice goes in now rather than wait for it.
-        Instrumentations.Result instrumented = Instrumentations.install(inst,
-                agentFingerprint == null ? null : UserCache.open(), agentFingerprint);
         String unavailable = ProbeStart.await(probeStart);
         if (unavailable != null) {
-            Instrumentations.uninstall(inst, instrumented);
             log.warn("forkguard {}: {}; fork handlers are not registered and the application continues unmonitored",
                     version, unavailable);
             return;
@@ -145,6 +141,9 @@ public final class AgentInstaller {
         SnapshotRecorder recorder = new SnapshotRecorder(threads, locks, depth, heapWalk, agentThreads.ids());
         ForkHandler forkHandler = new ForkHandler(recorder, pipeline);
 
+        // After the helper thread is done: the transformer never runs inside its class loading.
+        Instrumentations.Result instrumented = Instrumentations.install(inst,
+                agentFingerprint == null ? null : UserCache.open(), agentFingerprint);
         for (String error : instrumented.errors) {
             log.warn("forkguard: could not instrument {}", error);
         }
