@@ -26,8 +26,8 @@ import net.bytebuddy.pool.TypePool;
  * which touches {@code sun.misc.Unsafe}, and JDK 24+ prints a deprecation warning for that into the
  * application's output. For a fixed list of JDK classes, a plain transformer does the same work.
  *
- * <p>Byte Buddy is loaded only when a class is not in the {@link TransformCache}: on a start with a
- * warm cache, never.
+ * <p>Byte Buddy runs only when a class is not in the {@link TransformCache}: on a start with a warm
+ * cache, only the two of its types that this class's code names get loaded.
  */
 final class AdviceTransformer implements ClassFileTransformer {
 
