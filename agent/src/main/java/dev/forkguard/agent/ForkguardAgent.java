@@ -70,6 +70,8 @@ public final class ForkguardAgent {
             };
             install.invoke(null, args, inst, attached, implementationVersion(loader.jar()), probe,
                     nativeAccessProblem, cache == null ? null : fingerprint(loader.jar()));
+            // Its work is done by now; gone before premain returns, it can appear in no fork report.
+            helper.join();
             installer = c;
         } catch (Throwable t) {
             Throwable cause = t instanceof java.lang.reflect.InvocationTargetException ? t.getCause() : t;
