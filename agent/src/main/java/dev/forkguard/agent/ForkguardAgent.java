@@ -4,6 +4,10 @@ import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.net.URL;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
 import java.util.jar.JarFile;
 
 /**
@@ -14,6 +18,7 @@ import java.util.jar.JarFile;
 public final class ForkguardAgent {
 
     private static final String INSTALLER = "dev.forkguard.agent.startup.AgentInstaller";
+    private static final String PROBE_START = "dev.forkguard.agent.startup.ProbeStart";
 
     /** The installer class inside the isolated loader once started; guarded by the class lock. */
     private static Class<?> installer;
@@ -38,18 +43,35 @@ public final class ForkguardAgent {
             URL location = agentJarLocation();
             File jarFile = new File(location.toURI());
             IsolatedClassLoader loader = new IsolatedClassLoader(new JarFile(jarFile), location);
+            UserCache cache = UserCache.open();
+            // JNA's start (its layer, its native library, the probe's binding) and the installer's
+            // first steps (options, logging) need nothing of each other: the helper thread does the
+            // first while this thread does the second; the installer waits for the probe before it
+            // goes further, so premain still returns with the agent fully started.
+            loader.jnaPending();
+            FutureTask<String> probe = new FutureTask<>(new Callable<String>() {
+                @Override
+                public String call() throws ReflectiveOperationException {
+                    return startProbe(loader, inst, cache, attached);
+                }
+            });
+            Thread helper = new Thread(probe, "forkguard-start");
+            helper.setDaemon(true);
+            helper.start();
             BootBridge.define(loader.jar(), inst);
-            String jnaProblem = null;
-            try {
-                loader.delegateJnaTo(JnaModuleLayer.load(loader.jar(), inst));
-            } catch (Exception | LinkageError e) {
-                jnaProblem = "JNA could not be loaded (" + e + ")";
-            }
             Class<?> c = loader.loadClass(INSTALLER);
             Method install = c.getMethod("install", String.class, Instrumentation.class, boolean.class,
-                    String.class, String.class, String.class);
-            install.invoke(null, args, inst, attached, implementationVersion(loader.jar()), jnaProblem,
-                    JnaModuleLayer.nativeAccessProblem());
+                    String.class, Future.class, Supplier.class, String.class);
+            Supplier<String> nativeAccessProblem = new Supplier<String>() {
+                @Override
+                public String get() {
+                    return JnaModuleLayer.nativeAccessProblem();
+                }
+            };
+            install.invoke(null, args, inst, attached, implementationVersion(loader.jar()), probe,
+                    nativeAccessProblem, cache == null ? null : fingerprint(loader.jar()));
+            // Its work is done by now; gone before premain returns, it can appear in no fork report.
+            helper.join();
             installer = c;
         } catch (Throwable t) {
             Throwable cause = t instanceof java.lang.reflect.InvocationTargetException ? t.getCause() : t;
@@ -57,8 +79,38 @@ public final class ForkguardAgent {
         }
     }
 
+    /** Loads JNA and binds the probe; returns why the probe is unavailable, or null. */
+    private static String startProbe(IsolatedClassLoader loader, Instrumentation inst, UserCache cache,
+            boolean attached) throws ReflectiveOperationException {
+        String jnaProblem = null;
+        try {
+            loader.delegateJnaTo(JnaModuleLayer.load(loader.jar(), inst, cache, !attached));
+        } catch (Exception | LinkageError e) {
+            jnaProblem = "JNA could not be loaded (" + e + ")";
+        } finally {
+            loader.jnaUnavailable();
+        }
+        return (String) loader.loadClass(PROBE_START).getMethod("problem", String.class).invoke(null, jnaProblem);
+    }
+
     static URL agentJarLocation() {
         return ForkguardAgent.class.getProtectionDomain().getCodeSource().getLocation();
+    }
+
+    /**
+     * Identifies the jar's content from the checksums its central directory already holds, without
+     * reading any entry: cached work made by another build of the agent is never taken for this one's.
+     */
+    static String fingerprint(JarFile jar) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12);
+        for (java.util.Enumeration<java.util.jar.JarEntry> e = jar.entries(); e.hasMoreElements();) {
+            java.util.jar.JarEntry entry = e.nextElement();
+            b.clear();
+            b.putInt(entry.getName().hashCode()).putLong(entry.getCrc());
+            crc.update(b.array());
+        }
+        return Long.toHexString(crc.getValue());
     }
 
     static String implementationVersion(JarFile jar) {

@@ -32,6 +32,8 @@ public final class IsolatedClassLoader extends ClassLoader {
     private final String jarUrl;
     private final ProtectionDomain protectionDomain;
     private volatile ClassLoader jnaLoader;
+    /** Open while JNA's layer is being built on another thread; null when nobody builds one. */
+    private volatile java.util.concurrent.CountDownLatch jnaPending;
 
     /**
      * @param jar the agent jar, kept open for the life of the loader
@@ -46,9 +48,26 @@ public final class IsolatedClassLoader extends ClassLoader {
                 new ProtectionDomain(new CodeSource(jarLocation, (Certificate[]) null), null, this, null);
     }
 
+    /**
+     * JNA's layer is being built on another thread: until {@link #delegateJnaTo} or {@link #jnaUnavailable},
+     * a {@code com.sun.jna} class waits for it rather than fail for good (a failed resolution sticks).
+     */
+    public void jnaPending() {
+        this.jnaPending = new java.util.concurrent.CountDownLatch(1);
+    }
+
     /** Sends every {@code com.sun.jna} class to the loader of the agent's own JNA module. */
     public void delegateJnaTo(ClassLoader loader) {
         this.jnaLoader = loader;
+        jnaUnavailable();
+    }
+
+    /** No JNA layer will come: {@code com.sun.jna} classes are not found. */
+    public void jnaUnavailable() {
+        java.util.concurrent.CountDownLatch pending = jnaPending;
+        if (pending != null) {
+            pending.countDown();
+        }
     }
 
     /** The agent jar, for code that reads entries (such as the bundled JNA jar) from it. */
@@ -59,6 +78,9 @@ public final class IsolatedClassLoader extends ClassLoader {
     @Override
     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
         ClassLoader jna = jnaLoader;
+        if (jna == null && jnaPending != null && name.startsWith(JNA_PACKAGE)) {
+            jna = awaitJna();
+        }
         if (jna != null && name.startsWith(JNA_PACKAGE)) {
             return jna.loadClass(name);
         }
@@ -76,6 +98,22 @@ public final class IsolatedClassLoader extends ClassLoader {
             }
             return c;
         }
+    }
+
+    private ClassLoader awaitJna() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                jnaPending.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return jnaLoader;
     }
 
     @Override

@@ -36,10 +36,25 @@ final class JnaModuleLayer {
 
     private JnaModuleLayer() {}
 
-    /** Extracts the bundled JNA jar to a private directory and defines the layer; returns its loader. */
-    static ClassLoader load(JarFile agentJar, Instrumentation inst) throws IOException {
-        // inst is null for the CLI, which never calls native code.
-        Path jnaJar = extract(agentJar);
+    /**
+     * Defines the layer from the bundled JNA jar, taken from the user cache when it holds a verified
+     * copy, else extracted to a private temporary directory; returns the layer's loader.
+     *
+     * @param inst null for the CLI, which never calls native code
+     * @param cache the user cache, or null
+     * @param beforeMain true under {@code -javaagent}: no application thread runs yet, so JNA's start-up
+     *        properties can be set for a moment without anybody else reading them
+     */
+    static ClassLoader load(JarFile agentJar, Instrumentation inst, UserCache cache, boolean beforeMain)
+            throws IOException {
+        JarEntry entry = agentJar.getJarEntry(JNA_ENTRY);
+        if (entry == null) {
+            throw new IOException("the agent jar has no " + JNA_ENTRY);
+        }
+        Path jnaJar = cache == null ? null : cached(agentJar, entry, cache);
+        if (jnaJar == null) {
+            jnaJar = extract(agentJar, entry);
+        }
         ModuleLayer boot = ModuleLayer.boot();
         Configuration configuration =
                 boot.configuration().resolve(ModuleFinder.of(jnaJar), ModuleFinder.of(), Set.of(JNA_MODULE));
@@ -48,14 +63,25 @@ final class JnaModuleLayer {
         if (inst != null) {
             enableNativeAccess(jna, inst);
         }
-        return layer.findLoader(JNA_MODULE);
+        ClassLoader loader = layer.findLoader(JNA_MODULE);
+        if (inst != null && beforeMain && cache != null) {
+            JnaQuickStart.initialize(loader, jnaJar, cache);
+        }
+        return loader;
     }
 
-    private static Path extract(JarFile agentJar) throws IOException {
-        JarEntry entry = agentJar.getJarEntry(JNA_ENTRY);
-        if (entry == null) {
-            throw new IOException("the agent jar has no " + JNA_ENTRY);
+    private static Path cached(JarFile agentJar, JarEntry entry, UserCache cache) {
+        String name = "jna-" + Long.toHexString(entry.getCrc()) + ".jar";
+        // Never pruned: a JVM with another agent version may be about to open its own copy. One file
+        // per JNA version.
+        try (InputStream in = agentJar.getInputStream(entry)) {
+            return cache.file(name, entry.getSize(), entry.getCrc(), in);
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
+    }
+
+    private static Path extract(JarFile agentJar, JarEntry entry) throws IOException {
         // ModuleFinder needs a real file. A 0700 directory keeps other users from swapping it.
         Path dir = Files.createTempDirectory("forkguard-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

@@ -5,12 +5,17 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
 
+import dev.forkguard.agent.UserCache;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 
@@ -28,6 +33,20 @@ public final class Instrumentations {
         public final List<String> transformed = new ArrayList<>();
         public final List<String> errors = new ArrayList<>();
     }
+
+    /** The classes {@link #plan()} advises, by binary name: known without loading Byte Buddy. */
+    static final List<String> TARGETS = List.of(
+            "java.lang.Thread",
+            "java.util.concurrent.locks.ReentrantLock",
+            "java.util.concurrent.locks.ReentrantReadWriteLock$ReadLock",
+            "java.util.concurrent.locks.ReentrantReadWriteLock$WriteLock",
+            "java.util.concurrent.Semaphore",
+            "java.util.concurrent.locks.ReentrantReadWriteLock",
+            "java.util.concurrent.locks.StampedLock",
+            "java.util.concurrent.ThreadPoolExecutor",
+            "java.util.concurrent.ForkJoinPool",
+            "java.util.concurrent.ThreadPoolExecutor$Worker",
+            "java.util.concurrent.ForkJoinWorkerThread");
 
     /** The advice for each target class, by binary name. */
     static Map<String, AsmVisitorWrapper> plan() {
@@ -67,10 +86,37 @@ public final class Instrumentations {
         return plan;
     }
 
-    /** Installs the transformer and retransforms the targets already loaded. */
-    public static Result install(Instrumentation inst) {
+    /**
+     * Installs the transformer and retransforms the targets already loaded.
+     *
+     * <p>The targets not loaded yet get their woven class ready first (from the cache, else woven now),
+     * held in memory: when the JVM loads one later, in whatever application thread, the transformer
+     * does no file access and loads no Byte Buddy inside that class load. Such work there can need the
+     * very class being loaded, a {@code ClassCircularityError} (seen on JDK 25 when the advice went in
+     * while JNA's layer loaded {@code ReentrantReadWriteLock} on another thread).
+     *
+     * @param cache the user cache, or null to weave every class with Byte Buddy
+     * @param agentFingerprint identifies the agent jar's content, for the cache
+     */
+    public static Result install(Instrumentation inst, UserCache cache, String agentFingerprint) {
         Result result = new Result();
-        AdviceTransformer transformer = new AdviceTransformer(plan(), result);
+        TransformCache transformCache = cache == null ? null : new TransformCache(cache, agentFingerprint);
+        Set<String> internalNames = new HashSet<>();
+        for (String t : TARGETS) {
+            internalNames.add(t.replace('.', '/'));
+        }
+        AdviceTransformer transformer = new AdviceTransformer(internalNames, result, transformCache);
+        Set<String> loadedNames = new HashSet<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (c.getClassLoader() == null && transformer.targets(c.getName())) {
+                loadedNames.add(c.getName());
+            }
+        }
+        for (String name : TARGETS) {
+            if (!loadedNames.contains(name)) {
+                prepare(transformer, transformCache, name, result);
+            }
+        }
         inst.addTransformer(transformer, true);
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
@@ -86,5 +132,27 @@ public final class Instrumentations {
             }
         }
         return result;
+    }
+
+    /** Readies the woven class for a target the JVM has not loaded yet, from the class file it will hand over. */
+    private static void prepare(AdviceTransformer transformer, TransformCache cache, String name, Result result) {
+        try (InputStream in = Object.class.getModule().getResourceAsStream(name.replace('.', '/') + ".class")) {
+            if (in == null) {
+                return;
+            }
+            byte[] original = in.readAllBytes();
+            byte[] woven = cache == null ? null : cache.get(name, original);
+            if (woven == null) {
+                woven = transformer.weave(name, original);
+                if (cache != null) {
+                    cache.put(name, original, woven);
+                }
+            }
+            transformer.ready(name, original, woven);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            synchronized (result) {
+                result.errors.add(name + ": " + e);
+            }
+        }
     }
 }

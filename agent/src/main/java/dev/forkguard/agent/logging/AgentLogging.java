@@ -2,12 +2,12 @@ package dev.forkguard.agent.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -19,6 +19,7 @@ import org.slf4j.Logger;
  */
 public final class AgentLogging {
 
+    /** The line format, as a Logback pattern; written by {@link LineLayout}. */
     public static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} [forkguard] %-5level %msg%n";
 
     private static volatile LoggerContext context;
@@ -39,9 +40,12 @@ public final class AgentLogging {
         LoggerContext ctx = new LoggerContext();
         ctx.setName("forkguard");
         ctx.setMDCAdapter(new LogbackMDCAdapter());
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        LineLayout layout = new LineLayout();
+        layout.setContext(ctx);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(ctx);
-        encoder.setPattern(PATTERN);
+        encoder.setLayout(layout);
         encoder.start();
         OutputStreamAppender<ILoggingEvent> appender = null;
         problem = null;

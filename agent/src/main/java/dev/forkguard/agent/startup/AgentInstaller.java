@@ -1,5 +1,6 @@
 package dev.forkguard.agent.startup;
 
+import dev.forkguard.agent.UserCache;
 import dev.forkguard.agent.child.AdvicePathWarmUp;
 import dev.forkguard.agent.child.ChildPolicy;
 import dev.forkguard.agent.child.OrphanedLockCheck;
@@ -30,9 +31,9 @@ import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
@@ -48,9 +49,17 @@ public final class AgentInstaller {
 
     private AgentInstaller() {}
 
-    /** Called once, reflectively, by {@code ForkguardAgent}. */
+    /**
+     * Called once, reflectively, by {@code ForkguardAgent}.
+     *
+     * @param probeStart JNA's start and the probe's binding, under way on another thread; yields why the
+     *        probe is unavailable, or null
+     * @param nativeAccessProblem why native access could not be granted to the agent's JNA, or null;
+     *        known once {@code probeStart} is done
+     * @param agentFingerprint identifies the agent jar's content when the user cache may be used, else null
+     */
     public static void install(String agentArgs, Instrumentation inst, boolean attached, String version,
-            String jnaProblem, String nativeAccessProblem) {
+            Future<String> probeStart, Supplier<String> nativeAccessProblem, String agentFingerprint) {
         ForkguardOptions options = ForkguardOptions.resolve(agentArgs, System.getProperties(), System.getenv());
         AgentLogging.configure(options.get(ForkguardOptions.LOG), options.get(ForkguardOptions.LOG_LEVEL));
         Logger log = AgentLogging.logger(AgentInstaller.class);
@@ -60,7 +69,7 @@ public final class AgentInstaller {
         for (String problem : options.problems()) {
             log.warn(problem);
         }
-        String unavailable = probeProblem(jnaProblem);
+        String unavailable = ProbeStart.await(probeStart);
         if (unavailable != null) {
             log.warn("forkguard {}: {}; fork handlers are not registered and the application continues unmonitored",
                     version, unavailable);
@@ -132,7 +141,9 @@ public final class AgentInstaller {
         SnapshotRecorder recorder = new SnapshotRecorder(threads, locks, depth, heapWalk, agentThreads.ids());
         ForkHandler forkHandler = new ForkHandler(recorder, pipeline);
 
-        Instrumentations.Result instrumented = Instrumentations.install(inst);
+        // After the helper thread is done: the transformer never runs inside its class loading.
+        Instrumentations.Result instrumented = Instrumentations.install(inst,
+                agentFingerprint == null ? null : UserCache.open(), agentFingerprint);
         for (String error : instrumented.errors) {
             log.warn("forkguard: could not instrument {}", error);
         }
@@ -159,9 +170,10 @@ public final class AgentInstaller {
                 options.get(ForkguardOptions.LOG) == null || AgentLogging.problem() != null ? "standard error"
                         : options.get(ForkguardOptions.LOG),
                 reportDir == null ? "" : " and " + reportDir);
-        if (nativeAccessProblem != null) {
+        String nativeAccessDenied = nativeAccessProblem.get();
+        if (nativeAccessDenied != null) {
             log.warn("forkguard: could not grant native access to its own JNA ({}), so this JDK warns about a "
-                    + "restricted method; --enable-native-access=ALL-UNNAMED silences it", nativeAccessProblem);
+                    + "restricted method; --enable-native-access=ALL-UNNAMED silences it", nativeAccessDenied);
         }
     }
 
@@ -235,22 +247,6 @@ public final class AgentInstaller {
             return null;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return e.toString();
-        }
-    }
-
-    private static String probeProblem(String jnaProblem) {
-        String os = System.getProperty("os.name", "");
-        if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
-            return "fork handlers need Linux, this is " + os;
-        }
-        if (jnaProblem != null) {
-            return jnaProblem;
-        }
-        try {
-            Libc.bind();
-            return null;
-        } catch (Exception | LinkageError e) {
-            return "the native probe could not load (" + e.getMessage() + ")";
         }
     }
 
