@@ -99,7 +99,8 @@ public final class Libc {
      * The C library already mapped into this process, through {@code dlopen(NULL)}: no guessing of
      * its file name ({@code libc.so} is a linker script on glibc; musl names it differently).
      * Note: the first use of JNA's {@code NativeLibrary} runs {@code /sbin/ldconfig -p} once, from its
-     * static initialiser, on every Linux; JNA offers no way around it (seen with strace, JNA 5.17).
+     * static initialiser, unless {@code jna.platform.library.path} is set (the agent's
+     * {@code JnaQuickStart} sets it, empty, for that moment).
      */
     static NativeLibrary cLibrary() {
         return NativeLibrary.getProcess();
