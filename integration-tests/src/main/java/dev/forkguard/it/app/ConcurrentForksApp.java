@@ -8,6 +8,10 @@ import java.util.concurrent.CyclicBarrier;
 /**
  * Forks from several threads at once: each thread "forker-N" waits at a common barrier before each
  * fork, so the forks overlap, and prints one line per child it reaped. Args: threads, forks per thread.
+ *
+ * <p>A child forked while another thread of the JVM is mid-way through something the child needs
+ * (a safepoint, a JVM lock) can hang before its first Java step, with or without forkguard: such a
+ * child is killed after two seconds and counted as "killed".
  */
 public final class ConcurrentForksApp {
 
@@ -29,9 +33,9 @@ public final class ConcurrentForksApp {
                         if (child == 0) {
                             Libc._exit(0);
                         }
-                        int[] status = new int[1];
-                        Libc.waitpid(child, status, 0);
-                        lines.add("app: " + Thread.currentThread().getName() + " forked child " + child);
+                        boolean exited = ChildWaits.exitsWithin(child, 2000, new int[1]);
+                        lines.add("app: " + Thread.currentThread().getName() + " forked child " + child
+                                + (exited ? " (exited)" : " (killed)"));
                     }
                 } catch (Exception e) {
                     lines.add("app: " + Thread.currentThread().getName() + " failed: " + e);
