@@ -11,6 +11,10 @@ public final class ForkguardBridge {
 
     private static volatile ForkguardHooks hooks = NO_HOOKS;
 
+    /** Hook calls that failed inside the agent, swallowed so the application never saw them. */
+    private static final java.util.concurrent.atomic.AtomicLong FAILURES = new java.util.concurrent.atomic.AtomicLong();
+    private static volatile Throwable firstFailure;
+
     /**
      * Set by the prepare handler, cleared by the parent handler; in a forked child nobody clears it.
      * Lock-acquire advice reads only this in the common case: one volatile load, a plain load on x86.
@@ -43,7 +47,8 @@ public final class ForkguardBridge {
         }
         try {
             h.threadStarting(thread);
-        } catch (Throwable ignored) {
+        } catch (Throwable t) {
+            failed(t);
             // The application's thread must start whatever the agent does.
         } finally {
             leave();
@@ -57,7 +62,8 @@ public final class ForkguardBridge {
         }
         try {
             h.lockCreated(lock, synchronizer);
-        } catch (Throwable ignored) {
+        } catch (Throwable t) {
+            failed(t);
             // Never turn a constructor into a failure.
         } finally {
             leave();
@@ -71,7 +77,8 @@ public final class ForkguardBridge {
         }
         try {
             h.executorCreated(executor);
-        } catch (Throwable ignored) {
+        } catch (Throwable t) {
+            failed(t);
             // Never turn a constructor into a failure.
         } finally {
             leave();
@@ -85,7 +92,8 @@ public final class ForkguardBridge {
         }
         try {
             h.workerCreated(executor, worker);
-        } catch (Throwable ignored) {
+        } catch (Throwable t) {
+            failed(t);
             // Never turn a constructor into a failure.
         } finally {
             leave();
@@ -101,11 +109,29 @@ public final class ForkguardBridge {
             h.lockAcquiring(lock, synchronizer, timed);
         } catch (OrphanedLockError e) {
             throw e; // childPolicy=throw: the one failure meant for the application
-        } catch (Throwable ignored) {
+        } catch (Throwable t) {
+            failed(t);
             // Anything else: the lock is acquired as if the agent were not there.
         } finally {
             leave();
         }
+    }
+
+    /** Counts a swallowed failure; keeps the first (already allocated) for the agent to log once. */
+    private static void failed(Throwable t) {
+        if (FAILURES.getAndIncrement() == 0) {
+            firstFailure = t;
+        }
+    }
+
+    /** How many hook calls failed inside the agent so far. */
+    public static long hookFailures() {
+        return FAILURES.get();
+    }
+
+    /** The first hook failure, or null. */
+    public static Throwable firstHookFailure() {
+        return firstFailure;
     }
 
     /** The hooks to call, or null when none are installed or this thread is already inside one. */

@@ -152,10 +152,10 @@ class ChildFateIT {
     void forkModeLaunchesAreSilentWhileOneForkWithoutExecIsReported() throws Exception {
         Path reports = tmp.resolve("reports");
         ForkedJvm.Result r = ForkedJvm.app(ForkModeLaunchApp.class).agentArgs("reportDir=" + reports)
-                .jvmArg("-Djdk.lang.Process.launchMechanism=FORK").args("300", "/bin/true").run();
+                .jvmArg("-Djdk.lang.Process.launchMechanism=FORK").args("1000", "/bin/true").timeout(java.time.Duration.ofSeconds(240)).run();
 
         assertThat(r.exitCode).as(r.toString()).isZero();
-        assertThat(r.stdout).contains("app: 300 launches of /bin/true, 0 failed");
+        assertThat(r.stdout).contains("app: 1000 launches of /bin/true, 0 failed");
         assertThat(r.agentLines("WARN")).as(r.toString()).hasSize(1)
                 .allSatisfy(line -> assertThat(line).startsWith("WARN  fork #1 in pid "));
         assertThat(r.agentLines("ERROR")).isEmpty();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forkguard.demo.ForkDemo;
+import dev.forkguard.it.app.PlantedReportLinkApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -105,5 +106,43 @@ class ForkReportIT {
         assertThat(cli.waitFor()).as(out).isZero();
         assertThat(out).contains("fork #1 in pid").contains("\"cache-refresher\"").contains(CREATED_IN_DEMO)
                 .contains("Verdict:");
+    }
+
+    @Test
+    void aSymlinkPlantedAtTheReportNameIsRefusedAndReportedAndItsTargetUntouched() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("reports"));
+        Path victim = Files.writeString(tmp.resolve("victim.txt"), "precious");
+        ForkedJvm.Result r = ForkedJvm.app(PlantedReportLinkApp.class).agentArgs("reportDir=" + dir)
+                .args(dir.toString(), victim.toString()).run();
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(Files.readString(victim)).isEqualTo("precious");
+        Matcher planted = Pattern.compile("app: planted (\\S+) and forked").matcher(r.stdout);
+        assertThat(planted.find()).as(r.toString()).isTrue();
+        Path link = Path.of(planted.group(1));
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(r.agentLines("WARN  forkguard")).as(r.toString()).containsExactly(
+                "WARN  forkguard: " + link + " already exists; not overwritten, report for fork #1 not written");
+        assertThat(r.stderr).contains("fork #1 in pid").doesNotContain("\tat ");
+    }
+
+    /** Reports hold threads, states and stacks: not the environment, system properties or arguments. */
+    @Test
+    void reportsHoldNoEnvironmentSystemPropertiesOrArguments() throws Exception {
+        Path dir = tmp.resolve("reports");
+        ForkedJvm.Result r = ForkedJvm.app(ForkDemo.class).agentArgs("reportDir=" + dir)
+                .env("APP_SECRET", "env-secret-4f1c").jvmArg("-Dapp.secret=property-secret-9b2e")
+                .args("argument-secret-77ad").run();
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        Path report;
+        try (Stream<Path> s = Files.list(dir)) {
+            report = s.findFirst().orElseThrow();
+        }
+        String json = Files.readString(report);
+        assertThat(json).contains("\"forkingThread\"").contains("cache-refresher");
+        for (String secret : new String[] {"env-secret-4f1c", "property-secret-9b2e", "argument-secret-77ad",
+                "APP_SECRET", "app.secret"}) {
+            assertThat(json).as("JSON report").doesNotContain(secret);
+            assertThat(r.stderr).as("log").doesNotContain(secret);
+        }
     }
 }

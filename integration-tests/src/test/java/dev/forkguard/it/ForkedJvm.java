@@ -74,6 +74,12 @@ final class ForkedJvm {
         return this;
     }
 
+    /** Leaves the demo jar (with its JNA) off the class path: the application brings its own. */
+    ForkedJvm withoutDemoJar() {
+        classpath.remove(APP_JAR.toString());
+        return this;
+    }
+
     ForkedJvm env(String key, String value) {
         env.put(key, value);
         return this;

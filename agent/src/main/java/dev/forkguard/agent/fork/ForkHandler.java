@@ -1,5 +1,6 @@
 package dev.forkguard.agent.fork;
 
+import dev.forkguard.agent.report.InternalFaults;
 import dev.forkguard.agent.snapshot.ForkSnapshot;
 import dev.forkguard.agent.snapshot.SnapshotRecorder;
 import dev.forkguard.probe.AtforkCallback;
@@ -20,6 +21,7 @@ public final class ForkHandler {
 
     private final SnapshotRecorder recorder;
     private final Consumer<ForkSnapshot> sink;
+    private final InternalFaults faults;
     private final AtomicLong sequence = new AtomicLong();
     private final ThreadLocal<ForkSnapshot> pending = new ThreadLocal<>();
 
@@ -41,10 +43,12 @@ public final class ForkHandler {
     /**
      * @param recorder captures the snapshot inside the fork window
      * @param sink receives each snapshot after the fork; must return at once (it queues)
+     * @param faults counts snapshots that failed, for the reporter to say so once
      */
-    public ForkHandler(SnapshotRecorder recorder, Consumer<ForkSnapshot> sink) {
+    public ForkHandler(SnapshotRecorder recorder, Consumer<ForkSnapshot> sink, InternalFaults faults) {
         this.recorder = recorder;
         this.sink = sink;
+        this.faults = faults;
     }
 
     public AtforkCallback prepareCallback() {
@@ -64,8 +68,9 @@ public final class ForkHandler {
             }
             pending.set(recorder.record(sequence.incrementAndGet()));
         } catch (Throwable t) {
-            // A failed snapshot must never fail the fork: that fork goes unreported.
+            // A failed snapshot must never fail the fork: that fork goes unreported, and is counted.
             pending.remove();
+            faults.snapshotFailed(t);
         }
     }
 

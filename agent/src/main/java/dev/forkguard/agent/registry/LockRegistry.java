@@ -13,6 +13,8 @@ public final class LockRegistry {
     private final IdentityWeakTable<TrackedObject> table;
     private final int siteDepth;
     private final TrackingBudget budget;
+    /** Test-only fault injection (forkguardTest.faultInjection=registry): every call throws. */
+    private volatile boolean injectedFault;
 
     public LockRegistry(int maxEntries, int siteDepth, TrackingBudget budget) {
         this.table = new IdentityWeakTable<>(maxEntries);
@@ -20,8 +22,23 @@ public final class LockRegistry {
         this.budget = budget;
     }
 
+    /**
+     * Makes {@link #record} and {@link #collectHeld} throw from now on: the integration tests' way to
+     * show that a registry failing inside the agent never reaches the application.
+     */
+    public void injectFault() {
+        injectedFault = true;
+    }
+
+    private void failIfInjected() {
+        if (injectedFault) {
+            throw new IllegalStateException("injected fault: forkguardTest.faultInjection=registry");
+        }
+    }
+
     /** Records a new lock, capturing the calling stack as its creation site, if the budget allows. */
     public void record(Object lock, Object synchronizer) {
+        failIfInjected();
         if (!budget.tryTake()) {
             return;
         }
@@ -41,6 +58,7 @@ public final class LockRegistry {
      * locked StampedLock. Runs in the fork window: a pass over the table, a field read a lock.
      */
     public void collectHeld(final HeldVisitor visitor) {
+        failIfInjected();
         table.forEach(new IdentityWeakTable.Visitor<TrackedObject>() {
             @Override
             public void visit(Object synchronizer, TrackedObject record) {

@@ -12,6 +12,14 @@ public final class LogReporter implements Reporter {
     private long windowStart = System.nanoTime();
     private int loggedInWindow;
     private long suppressed;
+    /** Sequences of the latest reports logged in full: only their later verdicts are logged, HUNG aside. */
+    private final java.util.Set<Long> loggedInFull = java.util.Collections.newSetFromMap(
+            new java.util.LinkedHashMap<Long, Boolean>() {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<Long, Boolean> eldest) {
+                    return size() > 1024;
+                }
+            });
 
     /** @param perMinute fork reports logged in full per minute; the rest are counted (reporter thread only) */
     public LogReporter(Logger log, int perMinute) {
@@ -32,6 +40,7 @@ public final class LogReporter implements Reporter {
             return;
         }
         loggedInWindow++;
+        loggedInFull.add(report.sequence());
         String text = ThreadBlockRenderer.render(report);
         if ("WARN".equals(report.severity())) {
             log.warn(text);
@@ -63,11 +72,15 @@ public final class LogReporter implements Reporter {
         ThreadBlockRenderer.render(sample);
     }
 
-    /** One line a verdict: ERROR for HUNG (with its likely causes), WARN for RUNNING, INFO otherwise. */
+    /**
+     * One line a verdict: ERROR for HUNG (with its likely causes), WARN for RUNNING, INFO otherwise.
+     * The verdict of a report the rate held back is not logged either (the JSON report has it), unless
+     * the child hung: that is logged always, at most once a fork.
+     */
     @Override
-    public void update(ForkReport report) {
+    public synchronized void update(ForkReport report) {
         ForkReport.ChildOutcome o = report.outcome();
-        if (o == null) {
+        if (o == null || (!"HUNG".equals(o.verdict()) && !loggedInFull.contains(report.sequence()))) {
             return;
         }
         String line = "fork #" + report.sequence() + " in pid " + report.parentPid() + ": child pid "

@@ -30,6 +30,7 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
     private final Runnable housekeeping;
     private final Thread thread;
     private volatile SnapshotRecorder warmUpRecorder;
+    private final InternalFaults faults = new InternalFaults();
 
     /**
      * @param watchdog watches each child before its report is published, or null to publish at once
@@ -45,6 +46,11 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
         this.log = log;
         this.thread = new Thread(this::run, "forkguard-reporter");
         this.thread.setDaemon(true);
+    }
+
+    /** Faults inside the agent that this pipeline's thread says once each. */
+    public InternalFaults faults() {
+        return faults;
     }
 
     public Thread thread() {
@@ -73,6 +79,7 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
                 if (queue.isEmpty()) {
                     runHousekeeping();
                 }
+                faults.logFirst(log);
                 continue;
             }
             process(s);
@@ -108,6 +115,7 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
                 watchdog.flush();
             }
         }
+        faults.logFirst(log);
     }
 
     /**

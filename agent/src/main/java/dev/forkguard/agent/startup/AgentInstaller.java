@@ -45,6 +45,8 @@ import org.slf4j.Logger;
 public final class AgentInstaller {
 
     private static final int SITES_RESOLVED_PER_PASS = 10_000;
+    /** Test-only: {@code registry} makes the lock registry throw (see ReliabilityIT). */
+    private static final String FAULT_INJECTION = "forkguardTest.faultInjection";
 
 
     private AgentInstaller() {}
@@ -92,6 +94,9 @@ public final class AgentInstaller {
         int trackRate = options.get(ForkguardOptions.TRACK_RATE);
         final LockRegistry locks = new LockRegistry(maxTracked, Math.min(depth, 8),
                 trackRate == 0 ? TrackingBudget.UNLIMITED : new TrackingBudget(trackRate));
+        if ("registry".equals(System.getProperty(FAULT_INJECTION))) {
+            locks.injectFault();
+        }
         final ThreadRegistry threads = new ThreadRegistry(maxTracked, Math.min(depth, 8));
 
         List<Reporter> reporters = new ArrayList<>();
@@ -139,7 +144,7 @@ public final class AgentInstaller {
             heapWalk = true;
         }
         SnapshotRecorder recorder = new SnapshotRecorder(threads, locks, depth, heapWalk, agentThreads.ids());
-        ForkHandler forkHandler = new ForkHandler(recorder, pipeline);
+        ForkHandler forkHandler = new ForkHandler(recorder, pipeline, pipeline.faults());
 
         // After the helper thread is done: the transformer never runs inside its class loading.
         Instrumentations.Result instrumented = Instrumentations.install(inst,

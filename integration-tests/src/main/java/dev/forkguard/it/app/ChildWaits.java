@@ -12,17 +12,28 @@ final class ChildWaits {
      */
     static void awaitOrKill(int child, long millis) throws InterruptedException {
         int[] status = new int[1];
+        if (exitsWithin(child, millis, status)) {
+            print(child, status[0]);
+        } else {
+            System.out.println("app: child " + child + " still running after " + millis + " ms: killed with SIGKILL");
+        }
+    }
+
+    /**
+     * Waits up to {@code millis} for {@code child}; if it is still running then, kills and reaps it.
+     * Prints nothing. True if it ended by itself; its wait status is left in {@code status[0]}.
+     */
+    static boolean exitsWithin(int child, long millis, int[] status) throws InterruptedException {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         while (System.nanoTime() < deadline) {
             if (Libc.waitpid(child, status, Libc.WNOHANG) == child) {
-                print(child, status[0]);
-                return;
+                return true;
             }
-            Thread.sleep(20);
+            Thread.sleep(5);
         }
         Libc.kill(child, Libc.SIGKILL);
         Libc.waitpid(child, status, 0);
-        System.out.println("app: child " + child + " still running after " + millis + " ms: killed with SIGKILL");
+        return false;
     }
 
     private static void print(int child, int status) {

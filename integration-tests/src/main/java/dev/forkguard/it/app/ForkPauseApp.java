@@ -6,7 +6,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Times {@code fork()} as the forking thread sees it, with a given number of parked threads; the
- * child exits at once. Args: threads, forks, and optionally the milliseconds to wait between forks
+ * child exits at once (one that hangs is killed after 2 s). Args: threads, forks, and optionally the milliseconds to wait between forks
  * (default 0). Prints the median and 90th percentile in microseconds.
  * Run with and without the agent, side by side, to see what the prepare handler adds.
  */
@@ -40,7 +40,8 @@ public final class ForkPauseApp {
                 Libc._exit(0);
             }
             long elapsed = System.nanoTime() - start;
-            Libc.waitpid(child, status, 0);
+            // Bounded: a forked JVM child can hang before its first Java step (see docs/RELIABILITY.md).
+            ChildWaits.exitsWithin(child, 2000, status);
             if (gapMillis > 0) {
                 Thread.sleep(gapMillis);
             }
