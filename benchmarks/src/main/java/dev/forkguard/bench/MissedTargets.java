@@ -58,17 +58,23 @@ final class MissedTargets {
 
     private static final String STARTUP = "The agent's `premain` runs in the main thread before `main`, and everything"
             + " it loads is outside the JVM's CDS archive. Diagnosed with `java -Xlog:class+load=info` on a trivial"
-            + " main class: 406 classes are loaded before `main` without the agent, 2,808 with it; of these about 1,000"
-            + " are defined from the agent jar by `IsolatedClassLoader` (Byte Buddy, Logback, the agent: each parsed and"
-            + " verified at start, none shared), 378 more JDK classes come from the module image instead of the archive"
-            + " (`java.management`, `java.lang.instrument`, reflection and proxies), 73 are JNA's, loaded from a copy of"
-            + " `jna.jar` the agent extracts to `/tmp/forkguard-*` on every start, and JNA's first use runs"
-            + " `/sbin/ldconfig -p` (see `Libc.cLibrary`). Then Byte Buddy retransforms about a dozen JDK classes and"
-            + " the report and advice paths are warmed up, still before `main`. Fix (being worked on in the agent's"
-            + " `startup`, `logging` and `instrument` packages): instrument the lock and thread classes in `premain`"
-            + " with as few classes as possible (ASM visitors rather than the whole Byte Buddy advice machinery), and"
-            + " move everything that need not precede `main` (JNA and the fork handlers, Logback, the warm-ups) to a"
-            + " background thread; cache the extracted `jna.jar` instead of copying it at each start.";
+            + " main class before the start-up work: 406 classes loaded before `main` without the agent, 2,808 with it"
+            + " (about 1,000 defined from the agent jar by `IsolatedClassLoader`, 378 more JDK classes from the module"
+            + " image instead of the archive, 73 of JNA's), plus `/sbin/ldconfig -p` from JNA and Byte Buddy"
+            + " retransforming a dozen JDK classes. Done since (docs/DESIGN.md, Start-up): a per-user cache (0700,"
+            + " owner-checked, checksummed) holds JNA's jar and native library and the JDK classes with the advice"
+            + " woven in, so a warm start runs no Byte Buddy (about 780 classes and 480 ms); `ldconfig -p` is skipped;"
+            + " JNA's set-up runs on a helper thread beside options and logging; a small log layout replaces"
+            + " Logback's `PatternLayout` (about 150 classes). That halved the added CPU (about 1.8 s to 0.8 s on"
+            + " JDK 17 under load) but not to +150 ms. What remains, measured by the same class-load log: JNA's module"
+            + " layer (the module resolver spins about 40 lambdas) with `Native`'s initialisation and `Native.register`,"
+            + " Logback's core, the agent's own ~200 classes (verified at definition, as any non-JDK class), the"
+            + " time-zone database for log timestamps, and the reporter's warm-up competing for the second core."
+            + " A start in the background (premain returning at once) was rejected: programs that fork within"
+            + " moments of `main` would go unseen. What would fix it: define the agent's classes from a CDS archive"
+            + " of its own (JDK 19+ `-XX:+AutoCreateSharedArchive` is the application's choice, not the agent's), or"
+            + " shrink what must precede `main` to the advice and the fork handlers, with JNA bound directly"
+            + " (no module layer) on JDK < 22, where native access needs no grant.";
 
     private static String forkPause(Results r, int threads) {
         StringBuilder b = new StringBuilder();

@@ -284,7 +284,8 @@ final class PerformanceReport {
         line();
         line("Heap in use after three full GCs (`System.gc()`, G1, JDK 17), before and after the scenario, in fresh JVMs"
                 + " without and with the agent; the agent's cost is the difference of the two growths. RSS growth over"
-                + " the same scenario is shown beside it.");
+                + " the same scenario is shown beside it. For the churn, after the loop: three full GCs, 2 s (the agent"
+                + " drops the registry entries of collected locks from its background thread once a second), three more.");
         line();
         line("| scenario | agent options | heap growth, none | heap growth, agent | agent's share | per item | RSS growth,"
                 + " none / agent | time, none / agent |");
