@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 class IsolationIT {
 
     private static final String TEST_CLASSES = System.getProperty("forkguard.it.testClasses");
+    /** The test applications' shared helpers (no JNA in there: the demo jar shades it). */
+    private static final String MAIN_CLASSES =
+            java.nio.file.Path.of(TEST_CLASSES).resolveSibling("classes").toString();
     private static final String APP_LOGGING = System.getProperty("forkguard.it.appLogging");
 
     private static ForkedJvm ownLoggingApp() {
@@ -55,7 +58,7 @@ class IsolationIT {
         ForkedJvm.Result with = sameOutputWithAndWithoutAgent(ownLoggingApp(), ownLoggingApp());
         assertThat(with.stdout).isEqualTo("APPLOG INFO OwnLoggingApp the application's own logback speaks\n"
                 + "binding ch.qos.logback.classic.LoggerContext from the application\n"
-                + "APPLOG WARN OwnLoggingApp forked and reaped a child\n");
+                + "APPLOG WARN OwnLoggingApp forked and reaped a child, exit code 0\n");
         assertThat(Paths.get(System.getProperty("forkguard.it.slf4jJar"))).exists();
     }
 
@@ -69,7 +72,7 @@ class IsolationIT {
                 ForkedJvm.app("dev.forkguard.it.app.OwnLoggingApp").classpath(APP_LOGGING, TEST_CLASSES).classpath(jars));
         assertThat(with.stdout).isEqualTo("APPLOG INFO OwnLoggingApp the application's own logback speaks\n"
                 + "binding ch.qos.logback.classic.LoggerContext from the application\n"
-                + "APPLOG WARN OwnLoggingApp forked and reaped a child\n");
+                + "APPLOG WARN OwnLoggingApp forked and reaped a child, exit code 0\n");
     }
 
     @Test
@@ -78,9 +81,11 @@ class IsolationIT {
         assertThat(jars).singleElement().satisfies(j -> assertThat(j).endsWith("jna-5.13.0.jar"));
         String probe = System.getProperty("forkguard.it.probeJar");
         ForkedJvm.Result with = sameOutputWithAndWithoutAgent(
-                ForkedJvm.app("dev.forkguard.it.app.OwnJnaApp").withoutDemoJar().classpath(TEST_CLASSES, probe)
+                ForkedJvm.app("dev.forkguard.it.app.OwnJnaApp").withoutDemoJar()
+                        .classpath(TEST_CLASSES, MAIN_CLASSES, probe)
                         .classpath(jars),
-                ForkedJvm.app("dev.forkguard.it.app.OwnJnaApp").withoutDemoJar().classpath(TEST_CLASSES, probe)
+                ForkedJvm.app("dev.forkguard.it.app.OwnJnaApp").withoutDemoJar()
+                        .classpath(TEST_CLASSES, MAIN_CLASSES, probe)
                         .classpath(jars));
         assertThat(with.stdout).isEqualTo("jna from jna-5.13.0.jar, loaded by the application: true\n"
                 + "forked and reaped a child, exit code 0\n");

@@ -36,6 +36,20 @@ final class ChildWaits {
         return false;
     }
 
+    /**
+     * Forks a child that only calls {@code _exit(0)} and reaps it within {@code millis}.
+     *
+     * @return its exit code, or -1 if it hung and was killed
+     */
+    static int forkExitingChild(long millis) throws InterruptedException {
+        int child = Libc.fork();
+        if (child == 0) {
+            Libc._exit(0);
+        }
+        int[] status = new int[1];
+        return exitsWithin(child, millis, status) ? Libc.exitCode(status[0]) : -1;
+    }
+
     private static void print(int child, int status) {
         if (Libc.exited(status)) {
             System.out.println("app: child " + child + " exited with code " + Libc.exitCode(status));

@@ -26,13 +26,8 @@ public final class OwnByteBuddyApp {
         System.out.println(s.get() + " with byte buddy from " + Paths.get(ByteBuddy.class.getProtectionDomain()
                 .getCodeSource().getLocation().toURI()).getFileName());
         Libc.bind();
-        int child = Libc.fork();
-        if (child == 0) {
-            Libc._exit(0);
-        }
-        int[] status = new int[1];
-        Libc.waitpid(child, status, 0);
-        System.out.println("forked and reaped a child, exit code " + Libc.exitCode(status[0]));
+        int exitCode = ChildWaits.forkExitingChild(10_000);
+        System.out.println("forked and reaped a child, exit code " + exitCode);
         Thread.sleep(300);
     }
 }

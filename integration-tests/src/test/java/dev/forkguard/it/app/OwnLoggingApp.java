@@ -17,13 +17,8 @@ public final class OwnLoggingApp {
                 + (factory.getClass().getClassLoader() == ClassLoader.getSystemClassLoader() ? "the application"
                         : String.valueOf(factory.getClass().getClassLoader())));
         Libc.bind();
-        int child = Libc.fork();
-        if (child == 0) {
-            Libc._exit(0);
-        }
-        int[] status = new int[1];
-        Libc.waitpid(child, status, 0);
-        log.warn("forked and reaped a child");
+        int exitCode = ChildWaits.forkExitingChild(10_000);
+        log.warn("forked and reaped a child, exit code {}", exitCode);
         Thread.sleep(300);
     }
 }
