@@ -109,14 +109,20 @@ final class MissedTargets {
                 + " record` of an agent run shows them as `do_wp_page` -> `flush_tlb_mm_range` ->"
                 + " `smp_call_function_many_cond`, each fault also interrupting the other core in this virtual"
                 + " machine; (3) every hand-off in the window (to the VM Thread, back) waits for a core, which a busy"
-                + " machine (see the load average) stretches most. Not yet pinned down: what the snapshot waits for"
-                + " when it is mostly off-CPU at 1,000 threads (the safepoint itself, or a registry monitor shared"
-                + " with the agent's background site resolver); next step: `-Xlog:safepoint` and a wall-clock profile"
-                + " of an agent run. Fix: make the fork window cheaper than a thread dump: keep, outside the fork, a"
+                + " machine (see the load average) stretches most. What the snapshot waits for at 1,000 threads is the"
+                + " thread dump's safepoint, and it is the JVM's, not the agent's: `-Xlog:safepoint` on an agent run"
+                + " shows the `ThreadDump` operation at 134-202 ms \"at safepoint\" plus 20-27 ms to reach it; and a"
+                + " bare `dumpAllThreads` in an empty fork handler, without forkguard (1,000 parked threads, JDK 17),"
+                + " takes 207 ms against 14 ms with no fork before it, 40 ms on JDK 25, and with `lockedMonitors` true"
+                + " or false alike. The first safepoint after any fork pays it, even after the child has exited (a"
+                + " dump between forks took 243 ms, and the next one in the handler 28 ms): the bare fork leaves that"
+                + " cost to the application's next safepoint, the agent takes it inside the fork. Fix: no safepoint in"
+                + " the fork window: keep, outside the fork, a"
                 + " per-thread record of held `java.util.concurrent` locks (the acquisition advice already runs), take"
                 + " stacks only for threads that hold something, with `stackDepth` lowered to what the report needs;"
                 + " and let the parent handler only store the child pid (no allocation, no `/proc` read), leaving the"
-                + " rest to the reporter thread.";
+                + " rest to the reporter thread. (\"Stacks only for holders\" still needs a safepoint or a handshake"
+                + " per holder; a report without stacks for the others is the trade-off.)";
     }
 
     private static final String HEAP = "The lock registry (`LockRegistry` over `IdentityWeakTable`) drops an entry whose"
