@@ -53,6 +53,7 @@ public final class NativeCallerCapture {
     private final long forkStart;
     private final long forkEnd;
     private final long mainStackEnd;
+    private final long mainStackLimit;
     /**
      * Stack tops of threads that forked before: {@code pthread_getattr_np} mallocs, and a page
      * written in the fork window after an earlier fork is a copy-on-write fault.
@@ -61,10 +62,11 @@ public final class NativeCallerCapture {
     private final Buffers shared = new Buffers();
     private final AtomicBoolean sharedInUse = new AtomicBoolean();
 
-    private NativeCallerCapture(long forkStart, long forkEnd, long mainStackEnd) {
+    private NativeCallerCapture(long forkStart, long forkEnd, long mainStackEnd, long mainStackLimit) {
         this.forkStart = forkStart;
         this.forkEnd = forkEnd;
         this.mainStackEnd = mainStackEnd;
+        this.mainStackLimit = mainStackLimit;
     }
 
     /**
@@ -82,7 +84,7 @@ public final class NativeCallerCapture {
             Libc.bind();
             StackNatives.bind();
             long fork = Pointer.nativeValue(NativeLibrary.getProcess().getFunction("fork"));
-            return new NativeCallerCapture(fork, fork + forkSize(fork), mainStackEnd());
+            return new NativeCallerCapture(fork, fork + forkSize(fork), mainStackEnd(), mainStackLimit());
         } catch (LinkageError | RuntimeException | IOException e) {
             throw new ProbeUnavailableException("native caller frames unavailable: " + e, e);
         }
@@ -96,6 +98,17 @@ public final class NativeCallerCapture {
             }
         }
         return 0;
+    }
+
+    /** The soft {@code RLIMIT_STACK} of this process ("unlimited" read as 1 GiB): how far the first thread's stack may grow. */
+    private static long mainStackLimit() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/limits"), StandardCharsets.ISO_8859_1)) {
+            if (line.startsWith("Max stack size")) {
+                String soft = line.substring("Max stack size".length()).trim().split("\\s+")[0];
+                return "unlimited".equals(soft) ? 1L << 30 : Long.parseLong(soft);
+            }
+        }
+        return 8L << 20;
     }
 
     private static long forkSize(long fork) {
@@ -134,8 +147,8 @@ public final class NativeCallerCapture {
                 return null;
             }
             long sp = b.scratch.getLong(X86_64_RSP_OFFSET);
-            long top = stackTop(b.scratch);
-            if (top == 0 || Long.compareUnsigned(sp, top) >= 0) {
+            long top = stackTop(b.scratch, sp);
+            if (top == 0) {
                 return null;
             }
             long page = sp & ~(PAGE - 1L);
@@ -163,34 +176,42 @@ public final class NativeCallerCapture {
     }
 
     /**
-     * The end of the calling thread's stack: for the process's first thread, its {@code [stack]}
-     * mapping, read at start (glibc would read /proc for it each time); for the others, their
-     * pthread attributes. 0 when unknown.
+     * The end of the calling thread's stack, or 0 when unknown or when {@code sp} is not on that
+     * stack (a fork from a signal handler on an alternate stack: reading up to the top from there
+     * could cross unmapped memory). For the process's first thread, its {@code [stack]} mapping, read
+     * at start (glibc would read /proc for it each time), less {@code RLIMIT_STACK}; for the others,
+     * their pthread attributes, cached.
      */
-    private long stackTop(Pointer scratch) {
+    private long stackTop(Pointer scratch, long sp) {
         if (Libc.gettid() == Libc.getpid()) {
-            return mainStackEnd;
+            return inside(sp, mainStackEnd - mainStackLimit, mainStackEnd);
         }
         long self = StackNatives.pthread_self();
         long top = stackTops.get(self);
         if (top != 0) {
-            return top;
+            return inside(sp, stackTops.bottom(self), top);
         }
         Pointer attr = scratch.share(ATTR_OFFSET);
         if (StackNatives.pthread_getattr_np(self, attr) != 0) {
             return 0;
         }
+        long bottom;
         try {
             Pointer out = scratch.share(ATTR_OFFSET + ATTR_SIZE);
             if (StackNatives.pthread_attr_getstack(attr, out, out.share(8)) != 0) {
                 return 0;
             }
-            top = out.getLong(0) + out.getLong(8);
+            bottom = out.getLong(0);
+            top = bottom + out.getLong(8);
         } finally {
             StackNatives.pthread_attr_destroy(attr);
         }
-        stackTops.put(self, top);
-        return top;
+        stackTops.put(self, bottom, top);
+        return inside(sp, bottom, top);
+    }
+
+    private static long inside(long sp, long bottom, long top) {
+        return Long.compareUnsigned(sp, bottom) >= 0 && Long.compareUnsigned(sp, top) < 0 ? top : 0;
     }
 
     /**
