@@ -73,16 +73,22 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
     private void run() {
         warmUp();
         while (true) {
-            ForkSnapshot s = queue.poll();
+            ForkSnapshot s;
+            // Taken and reported under one lock: a flush at exit that found the queue empty while this
+            // thread held a snapshot not yet reported would let the JVM end without that report.
+            synchronized (processing) {
+                s = queue.poll();
+                if (s != null) {
+                    process(s);
+                }
+            }
             if (s == null) {
                 LockSupport.parkNanos(this, HOUSEKEEPING_NANOS);
                 if (queue.isEmpty()) {
                     runHousekeeping();
                 }
                 faults.logFirst(log);
-                continue;
             }
-            process(s);
         }
     }
 
@@ -106,11 +112,11 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
      * give its children their verdicts. Waits for a report being built to finish first.
      */
     public void flush() {
-        ForkSnapshot s;
-        while ((s = queue.poll()) != null) {
-            process(s);
-        }
         synchronized (processing) {
+            ForkSnapshot s;
+            while ((s = queue.poll()) != null) {
+                process(s);
+            }
             if (watchdog != null) {
                 watchdog.flush();
             }

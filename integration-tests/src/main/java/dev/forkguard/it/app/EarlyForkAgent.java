@@ -32,6 +32,8 @@ public final class EarlyForkAgent {
                     forkOnce();
                     Thread.sleep(20);
                 }
+                // Counted here, not in main: a fork in flight when main starts belongs to this loop.
+                beforeMain = forks;
                 MAIN_STARTED.await();
                 for (int i = 0; i < more; i++) {
                     forkOnce();
@@ -59,7 +61,6 @@ public final class EarlyForkAgent {
 
     public static void main(String[] args) throws Exception {
         more = Integer.parseInt(args[0]);
-        beforeMain = forks;
         MAIN_STARTED.countDown();
         forker.join();
         System.out.println("app: " + forks + " forks, " + beforeMain + " of them before main, " + failures
