@@ -46,6 +46,9 @@ class ForkReportIT {
                 .containsPattern("locked at dev\\.forkguard\\.demo\\.ForkDemo\\.lambda\\$main\\$\\d+\\(ForkDemo\\.java:\\d+\\)")
                 .containsPattern("JVM-internal threads: .*\"VM Thread\" \\(tid \\d+\\)")
                 .containsPattern("JVM-internal threads: .*\"GC Thread#0\"")
+                // The launcher's first thread vanishes too; the JDK's own idle threads share one line.
+                .containsPattern("Native threads unknown to the JVM: \"java\" \\(tid (\\d+), the process's first thread\\)")
+                .containsPattern("JDK threads holding no lock: .*\"Reference Handler\" #\\d+")
                 .contains("Verdict: Unless the child calls exec at once")
                 .contains("Without the VM Thread the child's first garbage collection or safepoint never completes.");
         // Nothing from the agent's own machinery: no handler frames, no JVM warnings of its making.

@@ -57,8 +57,11 @@ public final class ReportBuilder {
             if (info == null) {
                 continue;
             }
-            countName(javaNames, osName(info.getThreadName()));
             boolean isForking = info.getThreadId() == s.forkingThreadId;
+            if (!isForking) {
+                // The forking thread's OS task is left out by its tid: its name must not hide another task.
+                countName(javaNames, osName(info.getThreadName()));
+            }
             ThreadEntry entry = threadEntry(info, s.origins.get(info.getThreadId()),
                     s.agentThreadIds.contains(info.getThreadId()),
                     isForking ? forkingStack(s.forkingStack, info.getStackTrace().length) : info.getStackTrace());

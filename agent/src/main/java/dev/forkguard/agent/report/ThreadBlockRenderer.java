@@ -121,7 +121,12 @@ public final class ThreadBlockRenderer {
 
     /** The JDK's own service threads, started before the agent, holding nothing: one line for all. */
     private static boolean isQuietJdkThread(ThreadEntry t, List<LockEntry> orphaned) {
-        if (t.startedAt() != null || t.executor() != null || !JDK_THREADS.contains(t.name())) {
+        if (!JDK_THREADS.contains(t.name())) {
+            return false;
+        }
+        // Started, or pooled ("process reaper"), by the JDK itself: no frame outside the JDK.
+        if (t.startedAt() != null && !isJdkFrame(t.startedAt())
+                || t.executor() != null && !isJdkFrame(t.executor().createdAt())) {
             return false;
         }
         for (LockEntry l : orphaned) {
@@ -130,6 +135,10 @@ public final class ThreadBlockRenderer {
             }
         }
         return true;
+    }
+
+    private static boolean isJdkFrame(String frame) {
+        return frame != null && (frame.startsWith("java.") || frame.startsWith("jdk.") || frame.startsWith("sun."));
     }
 
     private static void osThreads(StringBuilder b, List<OsThreadEntry> threads, String kind, String label, int pid) {
