@@ -5,11 +5,10 @@ package dev.forkguard.probe.stack;
  * function containing the return address; else the offset into the file, for {@code addr2line}.
  *
  * @param file the mapped file's name without directories, e.g. {@code libpython3.11.so.1.0}
- * @param path the mapped file's full path
  * @param function the exported function containing the address, or null
  * @param offset from the function's start when known, else from the file's load address
  */
-public record NativeFrame(String file, String path, String function, long offset) {
+public record NativeFrame(String file, String function, long offset) {
 
     /** {@code os_fork+0x2a (python3.11)}, or {@code python3.11+0x1b2c3d} when no function is known. */
     @Override

@@ -175,13 +175,13 @@ public final class NativeFrameResolver {
             Pointer sym = extra.getPointer(0);
             long size = sym == null ? 0 : sym.getLong(16);
             if (name != null && symbol != 0 && at >= symbol && at < symbol + size) {
-                return new NativeFrame(file, m.path, name.getString(0), returnAddress - symbol);
+                return new NativeFrame(file, name.getString(0), returnAddress - symbol);
             }
             if (base != 0) {
-                return new NativeFrame(file, m.path, null, returnAddress - base);
+                return new NativeFrame(file, null, returnAddress - base);
             }
         }
-        return new NativeFrame(file, m.path, null, returnAddress - m.start + m.fileOffset);
+        return new NativeFrame(file, null, returnAddress - m.start + m.fileOffset);
     }
 
     private static boolean isJavaSide(String path) {

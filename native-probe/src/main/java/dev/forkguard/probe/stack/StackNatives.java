@@ -6,7 +6,7 @@ import com.sun.jna.Pointer;
 
 /**
  * The C library functions a native stack scan needs, direct-mapped (no proxy, no lazy lookup) so a
- * call inside the fork window costs one JNI transition. {@code dladdr} is in libc since glibc 2.34
+ * call inside the fork window costs one JNI transition. {@code dladdr1} is in libc since glibc 2.34
  * and in the already loaded libdl before that; {@code NativeLibrary.getProcess()} finds either.
  */
 final class StackNatives {
@@ -25,8 +25,6 @@ final class StackNatives {
 
     static native long process_vm_readv(int pid, Pointer localIov, long localCount, Pointer remoteIov,
             long remoteCount, long flags);
-
-    static native int dladdr(long address, Pointer info);
 
     static native long pthread_self();
 
