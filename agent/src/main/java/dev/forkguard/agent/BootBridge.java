@@ -31,6 +31,7 @@ final class BootBridge {
             "dev.forkguard.bridge.OrphanedLockError",
             "dev.forkguard.bridge.ForkguardBridge",
             "dev.forkguard.bridge.ForkguardBridge$1",
+            "dev.forkguard.bridge.ForkguardBridge$2",
             "dev.forkguard.bridge.ForkguardBridge$NoHooks");
 
     private BootBridge() {}

@@ -29,7 +29,36 @@ public final class ForkguardBridge {
         }
     };
 
+    /**
+     * How deep each thread is inside {@code ProcessImpl.start}, the JDK's own fork-then-exec: the
+     * prepare handler reads it instead of walking the stack, which cost 0.5 to 1.4 ms a fork.
+     */
+    private static final ThreadLocal<int[]> JDK_LAUNCH = new ThreadLocal<int[]>() {
+        @Override
+        protected int[] initialValue() {
+            return new int[1];
+        }
+    };
+
     private ForkguardBridge() {}
+
+    /** Entering {@code ProcessImpl.start}. Advice: never throws. */
+    public static void jdkLaunchStarting() {
+        JDK_LAUNCH.get()[0]++;
+    }
+
+    /** Leaving {@code ProcessImpl.start}, normally or not. */
+    public static void jdkLaunchEnded() {
+        int[] depth = JDK_LAUNCH.get();
+        if (depth[0] > 0) {
+            depth[0]--;
+        }
+    }
+
+    /** True when the calling thread is inside {@code ProcessImpl.start}. */
+    public static boolean inJdkLaunch() {
+        return JDK_LAUNCH.get()[0] > 0;
+    }
 
     /** Installs the agent's hooks; the first caller wins, so a second agent copy cannot take over. */
     public static synchronized boolean install(ForkguardHooks agentHooks) {

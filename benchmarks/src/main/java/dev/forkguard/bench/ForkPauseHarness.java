@@ -1,7 +1,6 @@
 package dev.forkguard.bench;
 
 import dev.forkguard.bench.subject.ForkPauseTarget;
-import dev.forkguard.bench.subject.SnapshotCostTarget;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,9 +23,11 @@ final class ForkPauseHarness {
      * fork and finished before the next (the target waits until the JVM is quiet).
      */
     static final String AGENT_OPTIONS = "trackRate=0,reportDir=";
+    static final String STACKS_AFTER_OPTIONS = "trackRate=0,stacks=after,reportDir=";
 
     private static final Pattern SEQUENCE = Pattern.compile("\"sequence\"\\s*:\\s*(\\d+)");
     private static final Pattern SNAPSHOT_MICROS = Pattern.compile("\"snapshotMicros\"\\s*:\\s*(\\d+)");
+    private static final Pattern STACKS_LATE_MICROS = Pattern.compile("\"stacksAfterForkMicros\"\\s*:\\s*(\\d+)");
 
     private final RunConfig config;
 
@@ -43,7 +44,7 @@ final class ForkPauseHarness {
                 Stats snapshots;
                 try {
                     agent = target(javaHome, threads, locks, reports);
-                    snapshots = snapshotMillis(reports);
+                    snapshots = reportedMillis(reports, SNAPSHOT_MICROS);
                 } finally {
                     deleteTree(reports);
                 }
@@ -60,28 +61,44 @@ final class ForkPauseHarness {
         }
     }
 
-    /** The snapshot's two JVM calls alone, without the agent, at each thread count (JDK 17). */
-    void snapshotCost(Results results) throws Exception {
+    /**
+     * At 0 locks and each thread count: the floor (no agent, two empty fork handlers registered through
+     * JNA) and the agent with {@code stacks=after}.
+     */
+    void floorAndStacksAfter(Results results, int jdk, Path javaHome) throws Exception {
         for (int threads : config.forkThreads()) {
-            ChildJvm.Result r = config.jvm(config.jdk17, SnapshotCostTarget.class)
-                    .args(threads, config.forkWarmUps(), config.forkMeasured(), config.forkSettleMillis())
+            ChildJvm.Result empty = config.jvm(javaHome, ForkPauseTarget.class)
+                    .args(threads, 0, config.forkWarmUps(), config.forkMeasured(), config.forkSettleMillis(),
+                            ForkPauseTarget.EMPTY_HANDLERS)
                     .timeoutSeconds(180).run();
-            Results.SnapshotCostRow row = new Results.SnapshotCostRow(threads, Stats.ofNanosAsMillis(r.longs("dumpNanos")),
-                    Stats.ofNanosAsMillis(r.longs("listNanos")));
-            results.snapshotCost.add(row);
-            Progress.say("snapshot calls alone, %d threads: dump %.3f ms, /proc/self/task %.3f ms", threads,
-                    row.dumpMs().median(), row.listMs().median());
+            Path reports = Files.createTempDirectory("forkguard-bench-reports-");
+            ChildJvm.Result after;
+            Stats late;
+            try {
+                after = config.jvm(javaHome, ForkPauseTarget.class)
+                        .args(threads, 0, config.forkWarmUps(), config.forkMeasured(), config.forkSettleMillis())
+                        .agent(config.agentJar, STACKS_AFTER_OPTIONS + reports.toAbsolutePath())
+                        .timeoutSeconds(180).run();
+                late = reportedMillis(reports, STACKS_LATE_MICROS);
+            } finally {
+                deleteTree(reports);
+            }
+            Results.FloorRow row = new Results.FloorRow(jdk, threads, Stats.ofNanosAsMillis(empty.longs("forkNanos")),
+                    Stats.ofNanosAsMillis(after.longs("forkNanos")), late);
+            results.floor.add(row);
+            Progress.say("fork pause JDK %d, %d threads, 0 locks: two empty JNA fork handlers %.3f ms, agent with"
+                    + " stacks=after %.3f ms", jdk, threads, row.emptyHandlers().median(), row.stacksAfter().median());
         }
     }
 
-    /** Snapshot times of the measured forks (after the warm-up ones), from the agent's JSON reports; null if none. */
-    private Stats snapshotMillis(Path reports) throws IOException {
+    /** A time the agent's JSON reports give for the measured forks (after the warm-up ones); null if none. */
+    private Stats reportedMillis(Path reports, Pattern field) throws IOException {
         List<Long> nanos = new ArrayList<>();
         try (Stream<Path> files = Files.list(reports)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 String json = Files.readString(f, StandardCharsets.UTF_8);
                 Matcher seq = SEQUENCE.matcher(json);
-                Matcher micros = SNAPSHOT_MICROS.matcher(json);
+                Matcher micros = field.matcher(json);
                 if (seq.find() && micros.find() && Long.parseLong(seq.group(1)) > config.forkWarmUps()) {
                     nanos.add(Long.parseLong(micros.group(1)) * 1000);
                 }

@@ -183,8 +183,8 @@ final class PerformanceReport {
         line("![fork pause against threads](" + chart + ")");
         line();
         line("| JDK | threads (OS) | tracked locks | no agent: median [95% CI], p90 | agent: median [95% CI], p90 |"
-                + " added pause / bare fork | of which snapshot, median | forking thread's CPU, none / agent, median |"
-                + " first fork, none / agent |");
+                + " added pause / bare fork | of which snapshot, median |"
+                + " forking thread's CPU, none / agent, median | first fork, none / agent |");
         line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Results.ForkRow f : r.forkPause) {
             line(String.format(Locale.ROOT, "| %d | %,d (%d) | %,d | %s | %s | %s | %s | %s | %.2f / %.2f |", f.jdk(),
@@ -204,31 +204,28 @@ final class PerformanceReport {
         line("Measured forks made before the JVM's other threads had stopped running (after waiting 2 s): "
                 + unquietNone + " without the agent, " + unquietAgent + " with it.");
         line();
-        if (!r.snapshotCost.isEmpty()) {
-            line("Where the agent's share goes: the fork snapshot is built on one thread dump with held monitors"
-                    + " (`ThreadMXBean.dumpAllThreads(true, false, 32)`, a safepoint) and one listing of"
-                    + " `/proc/self/task`. The same two calls timed alone, without the agent, after the same settling"
-                    + " (JDK 17, median [95% CI], ms):");
+        if (!r.floor.isEmpty()) {
+            line("At 0 locks, two more runs per thread count, side by side with the ones above: the floor of a fork"
+                    + " handler written in Java (no agent, two empty fork handlers registered through JNA, as the agent"
+                    + " registers its own), and the agent with `stacks=after` (options `"
+                    + ForkPauseHarness.STACKS_AFTER_OPTIONS + "<temp dir>`), which takes the thread dump after the fork"
+                    + " on its own thread instead of inside it; the last column is how late (median). Median [95% CI],"
+                    + " ms; ratios are added pause / bare fork.");
             line();
-            int fewestLocks = Integer.MAX_VALUE;
-            for (Results.ForkRow f : r.forkPause) {
-                fewestLocks = Math.min(fewestLocks, f.locks());
-            }
-            line(String.format(Locale.ROOT, "| threads | thread dump | /proc/self/task | both, as a share of the agent's"
-                    + " added pause (JDK 17, %,d locks) |", fewestLocks));
-            line("|---:|---:|---:|---:|");
-            for (Results.SnapshotCostRow c : r.snapshotCost) {
-                String share = "";
+            line("| JDK | threads | bare fork | two empty JNA handlers | agent (stacks=fork, default) |"
+                    + " agent, stacks=after | stacks taken after the fork, within |");
+            line("|---|---:|---:|---:|---:|---:|---:|");
+            for (Results.FloorRow c : r.floor) {
                 for (Results.ForkRow f : r.forkPause) {
-                    if (f.jdk() == 17 && f.threads() == c.threads() && f.locks() == fewestLocks) {
-                        double added = f.agent().median() - f.none().median();
-                        share = fmt("%.0f%%", 100 * (c.dumpMs().median() + c.listMs().median()) / added)
-                                + fmt(" of %.3f ms", added);
+                    if (f.jdk() == c.jdk() && f.threads() == c.threads() && f.locks() == 0) {
+                        double bare = f.none().median();
+                        line(String.format(Locale.ROOT, "| %d | %,d | %.3f | %s | %.3f (%+.2fx) | %s | %s |",
+                                c.jdk(), c.threads(), bare, withRatio(c.emptyHandlers(), bare), f.agent().median(),
+                                (f.agent().median() - bare) / bare, withRatio(c.stacksAfter(), bare),
+                                c.stacksAfterLateMs() == null ? "(no reports)"
+                                        : fmt("%.1f ms", c.stacksAfterLateMs().median())));
                     }
                 }
-                line(String.format(Locale.ROOT, "| %,d | %.3f [%.3f, %.3f] | %.3f [%.3f, %.3f] | %s |", c.threads(),
-                        c.dumpMs().median(), c.dumpMs().medianLow(), c.dumpMs().medianHigh(), c.listMs().median(),
-                        c.listMs().medianLow(), c.listMs().medianHigh(), share));
             }
             line();
         }
@@ -378,6 +375,11 @@ final class PerformanceReport {
             return String.format(Locale.ROOT, "%.1f", v);
         }
         return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static String withRatio(Stats s, double bare) {
+        return String.format(Locale.ROOT, "%.3f [%.3f, %.3f] (%+.2fx)", s.median(), s.medianLow(), s.medianHigh(),
+                (s.median() - bare) / bare);
     }
 
     private static String pause(Stats s) {

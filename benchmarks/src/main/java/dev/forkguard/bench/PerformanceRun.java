@@ -114,9 +114,10 @@ public final class PerformanceRun {
         if (parts.contains("fork")) {
             ForkPauseHarness harness = new ForkPauseHarness(config);
             harness.run(results, 17, config.jdk17);
-            harness.snapshotCost(results);
+            harness.floorAndStacksAfter(results, 17, config.jdk17);
             if (config.forkOnJdk25()) {
                 harness.run(results, 25, config.jdk25);
+                harness.floorAndStacksAfter(results, 25, config.jdk25);
             }
         }
         if (parts.contains("startup")) {

@@ -45,8 +45,13 @@ final class Results implements Serializable {
         }
     }
 
-    /** Without the agent: the thread dump and /proc/self/task listing the snapshot is built on (ms). */
-    record SnapshotCostRow(int threads, Stats dumpMs, Stats listMs) implements Serializable {
+    /**
+     * At 0 locks: without the agent, fork pauses (ms) with two empty fork handlers registered through
+     * JNA, as the agent registers its own (the floor of any handler written in Java); and with the
+     * agent and {@code stacks=after}, its pauses and how late its stacks were taken.
+     */
+    record FloorRow(int jdk, int threads, Stats emptyHandlers, Stats stacksAfter, Stats stacksAfterLateMs)
+            implements Serializable {
     }
 
     /** JVM start-up to main (ms) and RSS at main (bytes), one JDK. */
@@ -70,7 +75,7 @@ final class Results implements Serializable {
     final Map<String, String> settings = new LinkedHashMap<>();
     final List<JmhRow> jmh = new ArrayList<>();
     final List<ForkRow> forkPause = new ArrayList<>();
-    final List<SnapshotCostRow> snapshotCost = new ArrayList<>();
+    final List<FloorRow> floor = new ArrayList<>();
     final List<StartupRow> startup = new ArrayList<>();
     Stats hangMs;
     final List<MemoryRow> memory = new ArrayList<>();

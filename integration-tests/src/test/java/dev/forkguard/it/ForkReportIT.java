@@ -57,6 +57,30 @@ class ForkReportIT {
     }
 
     @Test
+    void withStacksAfterTheForkTheReportSaysHowLateAndStillNamesHoldersAndTheForkingThread() throws Exception {
+        Path dir = tmp.resolve("reports");
+        ForkedJvm.Result r = ForkedJvm.app(ForkDemo.class).agentArgs("stacks=after,reportDir=" + dir).run();
+
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.stderr).as(r.toString())
+                .containsPattern("WARN  fork #1 in pid \\d+ by thread \"main\" \\(tid \\d+\\), child pid \\d+")
+                .contains("      at dev.forkguard.probe.Libc.fork(Native Method)\n"
+                        + "      at dev.forkguard.demo.ForkDemo.main(ForkDemo.java:")
+                .containsPattern("Threads that will not exist in the child \\(stacks and monitors as [0-9.]+ ms after"
+                        + " the fork\\):")
+                // Owners of java.util.concurrent locks are read inside the fork either way.
+                .containsPattern("- holds java\\.util\\.concurrent\\.locks\\.ReentrantLock@[0-9a-f]+, "
+                        + Pattern.quote(CREATED_IN_DEMO))
+                .containsPattern("monitor java\\.lang\\.Object@[0-9a-f]+ held by \"registry-writer\"");
+        JsonNode json;
+        try (Stream<Path> s = Files.list(dir)) {
+            json = new ObjectMapper().readTree(s.findFirst().orElseThrow().toFile());
+        }
+        assertThat(json.get("stacksAfterForkMicros").asLong()).isPositive();
+        assertThat(json.get("forkingThread").get("name").asText()).isEqualTo("main");
+    }
+
+    @Test
     void jsonReportIsWrittenOwnerOnlyInANewOwnerOnlyDirectory() throws Exception {
         Path dir = tmp.resolve("reports");
         ForkedJvm.Result r = ForkedJvm.app(ForkDemo.class).agentArgs("reportDir=" + dir).run();
@@ -76,6 +100,7 @@ class ForkReportIT {
         assertThat(json.get("schema").asText()).isEqualTo("forkguard.fork-report/1");
         assertThat(json.get("severity").asText()).isEqualTo("WARN");
         assertThat(json.get("forkingThread").get("name").asText()).isEqualTo("main");
+        assertThat(json.get("stacksAfterForkMicros").asLong()).as("stacks taken inside the fork").isZero();
         Matcher child = Pattern.compile("demo: child (\\d+) exited").matcher(r.stdout);
         assertThat(child.find()).as(r.stdout).isTrue();
         assertThat(json.get("childPid").asInt()).isEqualTo(Integer.parseInt(child.group(1)));

@@ -3,8 +3,9 @@ package dev.forkguard.agent.fork;
 import dev.forkguard.agent.report.InternalFaults;
 import dev.forkguard.agent.snapshot.ForkSnapshot;
 import dev.forkguard.agent.snapshot.SnapshotRecorder;
+import dev.forkguard.bridge.ForkguardBridge;
 import dev.forkguard.probe.AtforkCallback;
-import dev.forkguard.probe.proc.ChildProcesses;
+import dev.forkguard.probe.proc.ChildrenListing;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -62,7 +63,7 @@ public final class ForkHandler {
     void onPrepare() {
         ForkState.forkStarting();
         try {
-            if (JdkLaunch.inProgress()) {
+            if (ForkguardBridge.inJdkLaunch()) {
                 pending.remove();
                 return;
             }
@@ -80,7 +81,8 @@ public final class ForkHandler {
             ForkSnapshot snapshot = pending.get();
             pending.remove();
             if (snapshot != null) {
-                snapshot.childrenAfterFork(ChildProcesses.of(snapshot.pid, snapshot.forkingTid));
+                snapshot.childrenAfterFork(ChildrenListing.ofCallingThread(snapshot.pid, snapshot.forkingTid),
+                        System.nanoTime());
                 sink.accept(snapshot);
             }
         } catch (Throwable t) {

@@ -1,6 +1,7 @@
 package dev.forkguard.agent.instrument;
 
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
@@ -46,7 +47,8 @@ public final class Instrumentations {
             "java.util.concurrent.ThreadPoolExecutor",
             "java.util.concurrent.ForkJoinPool",
             "java.util.concurrent.ThreadPoolExecutor$Worker",
-            "java.util.concurrent.ForkJoinWorkerThread");
+            "java.util.concurrent.ForkJoinWorkerThread",
+            "java.lang.ProcessImpl");
 
     /** The advice for each target class, by binary name. */
     static Map<String, AsmVisitorWrapper> plan() {
@@ -83,6 +85,8 @@ public final class Instrumentations {
         plan.put("java.util.concurrent.ThreadPoolExecutor$Worker", Advice.to(PoolWorkerAdvice.class).on(isConstructor()));
         plan.put("java.util.concurrent.ForkJoinWorkerThread",
                 Advice.to(ForkJoinWorkerAdvice.class).on(isConstructor()));
+        // The JDK's own fork-then-exec (launchMechanism=FORK) forks inside this method: no report.
+        plan.put("java.lang.ProcessImpl", Advice.to(JdkLaunchAdvice.class).on(named("start").and(isStatic())));
         return plan;
     }
 

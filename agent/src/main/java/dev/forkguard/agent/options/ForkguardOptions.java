@@ -63,6 +63,15 @@ public final class ForkguardOptions {
                     + "attached to a running JVM the default is heap, so locks created before the attach are found.",
             new OneOf("tracked", "heap"));
 
+    public static final Option<String> STACKS = new Option<>("stacks", "fork", "fork",
+            "When the snapshot takes the threads' stacks, states and held monitors: fork (inside the fork, "
+                    + "exact; a thread dump is a safepoint, and the first one after an earlier fork is slow, "
+                    + "so it lengthens the fork pause) or after (just after the fork, on the agent's own "
+                    + "thread: the fork pause stays short, but a monitor or class initialisation seen then may "
+                    + "have begun after the fork, and one that ended meanwhile is missed). Which threads exist "
+                    + "and who owns each tracked java.util.concurrent lock are read inside the fork either way.",
+            new OneOf("fork", "after"));
+
     public static final Option<Integer> MAX_REPORTS = new Option<>("maxReports", 100, "100",
             "Most JSON reports kept in reportDir; past it the oldest forkguard-*.json files are deleted.",
             new IntIn(1, 1_000_000));
@@ -74,7 +83,7 @@ public final class ForkguardOptions {
 
     /** All options, in the order the docs list them. */
     public static final List<Option<?>> ALL = List.of(
-            REPORT_DIR, LOG, LOG_LEVEL, WATCHDOG, CHILD_POLICY, CHILD_EXIT_CODE, STACK_DEPTH, MAX_TRACKED, TRACK_RATE, HELD_LOCKS, MAX_REPORTS, LOG_RATE);
+            REPORT_DIR, LOG, LOG_LEVEL, WATCHDOG, CHILD_POLICY, CHILD_EXIT_CODE, STACK_DEPTH, MAX_TRACKED, TRACK_RATE, HELD_LOCKS, STACKS, MAX_REPORTS, LOG_RATE);
 
     private final Map<Option<?>, Object> values;
     private final List<String> problems;

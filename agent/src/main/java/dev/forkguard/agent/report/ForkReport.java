@@ -19,6 +19,7 @@ public record ForkReport(
         String headline,
         String verdict,
         long snapshotMicros,
+        long stacksAfterForkMicros,
         ThreadEntry forkingThread,
         List<String> nativeCallers,
         List<ThreadEntry> vanishingThreads,
@@ -81,7 +82,7 @@ public record ForkReport(
     /** The same report with the child's outcome set. */
     public ForkReport withOutcome(ChildOutcome childOutcome) {
         return new ForkReport(schema, forkguardVersion, sequence, time, parentPid, childPid, javaVersion, severity,
-                headline, verdict, snapshotMicros, forkingThread, nativeCallers, vanishingThreads, osThreads, orphanedLocks,
+                headline, verdict, snapshotMicros, stacksAfterForkMicros, forkingThread, nativeCallers, vanishingThreads, osThreads, orphanedLocks,
                 classInitInProgress, tracking, childOutcome);
     }
 

@@ -53,7 +53,7 @@ public final class ReportBuilder {
         List<LockEntry> orphaned = new ArrayList<>();
         List<ClassInitEntry> classInits = new ArrayList<>();
         Map<String, Integer> javaNames = new HashMap<>();
-        for (ThreadInfo info : s.threads) {
+        for (ThreadInfo info : s.threads()) {
             if (info == null) {
                 continue;
             }
@@ -62,9 +62,9 @@ public final class ReportBuilder {
                 // The forking thread's OS task is left out by its tid: its name must not hide another task.
                 countName(javaNames, osName(info.getThreadName()));
             }
-            ThreadEntry entry = threadEntry(info, s.origins.get(info.getThreadId()),
+            ThreadEntry entry = threadEntry(info, s.origins().get(info.getThreadId()),
                     s.agentThreadIds.contains(info.getThreadId()),
-                    isForking ? forkingStack(s.forkingStack, info.getStackTrace().length) : info.getStackTrace());
+                    isForking ? forkingStack(s.forkingStack, s.stackDepth) : info.getStackTrace());
             if (isForking) {
                 // A status query (sequence 0) runs on the thread that asked, not on a forking one.
                 forking = s.sequence == 0 ? null : entry;
@@ -80,6 +80,11 @@ public final class ReportBuilder {
                     classInits.add(new ClassInitEntry(f.getClassName(), info.getThreadId(), info.getThreadName()));
                 }
             }
+        }
+        if (forking == null && s.sequence != 0) {
+            // Stacks taken after the fork, when the forking thread had already ended: it is known anyway.
+            forking = new ThreadEntry(s.forkingThreadId, s.forkingThreadName, "RUNNABLE", s.forkingThreadDaemon,
+                    Frames.format(forkingStack(s.forkingStack, s.stackDepth)), null, null, List.of(), null, false);
         }
         List<TrackedObject> ownerless = s.ownedLocks.get(SnapshotRecorder.NO_OWNER);
         if (ownerless != null) {
@@ -117,6 +122,7 @@ public final class ReportBuilder {
                 classInits, vmThreadGone);
         return new ForkReport(ForkReport.SCHEMA, version, s.sequence, Instant.ofEpochMilli(s.epochMillis).toString(),
                 s.pid, childPid, Runtime.version().toString(), severity, headline, verdict, s.recordNanos / 1000,
+                s.stacksLateNanos() / 1000,
                 forking, nativeCallers(s.nativeCallers), vanishing, osThreads, orphaned, classInits, tracking, null);
     }
 

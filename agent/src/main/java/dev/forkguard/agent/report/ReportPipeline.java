@@ -29,7 +29,7 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
     private final Logger log;
     private final Runnable housekeeping;
     private final Thread thread;
-    private volatile SnapshotRecorder warmUpRecorder;
+    private volatile SnapshotRecorder recorder;
     private final InternalFaults faults = new InternalFaults();
 
     /**
@@ -59,7 +59,7 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
 
     /** Starts the thread, which first warms the fork path up with {@code recorder}. */
     public void start(SnapshotRecorder recorder) {
-        this.warmUpRecorder = recorder;
+        this.recorder = recorder;
         thread.start();
     }
 
@@ -77,6 +77,7 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
             // Taken and reported under one lock: a flush at exit that found the queue empty while this
             // thread held a snapshot not yet reported would let the JVM end without that report.
             synchronized (processing) {
+                completeQueued();
                 s = queue.poll();
                 if (s != null) {
                     process(s);
@@ -92,10 +93,26 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
         }
     }
 
+    /**
+     * Takes what every queued snapshot still lacks (with {@code stacks=after}, the stacks: one
+     * thread dump for all) before reporting any, so that reports already queued do not make the
+     * stacks of the next forks later still.
+     */
+    private void completeQueued() {
+        if (recorder != null && !queue.isEmpty()) {
+            try {
+                recorder.completeAll(queue);
+            } catch (Throwable t) {
+                log.warn("forkguard: could not take the threads' stacks after a fork: {}", t.toString());
+            }
+        }
+    }
+
     private void process(ForkSnapshot s) {
         synchronized (processing) {
             try {
-                ForkReport report = builder.build(s, ProcTasks.read(s.osThreadIds), s.childPid(), tracking.get());
+                recorder.complete(s);
+                ForkReport report = builder.build(s, ProcTasks.read(s.osThreadIds()), s.childPid(), tracking.get());
                 if (watchdog != null && report.childPid() != null) {
                     watchdog.watch(report, s.takenNanos);
                 } else {
@@ -130,12 +147,12 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
      * snapshot took 12 to 30 ms without this.
      */
     private void warmUp() {
-        if (warmUpRecorder == null) {
+        if (recorder == null) {
             return;
         }
         try {
-            ForkSnapshot s = warmUpRecorder.record(0);
-            ForkReport report = builder.build(s, ProcTasks.read(s.osThreadIds), s.childPid(), tracking.get());
+            ForkSnapshot s = recorder.complete(recorder.record(0));
+            ForkReport report = builder.build(s, ProcTasks.read(s.osThreadIds()), s.childPid(), tracking.get());
             publisher.warmUp(report);
         } catch (Throwable t) {
             log.debug("forkguard: warm-up failed: {}", t.toString());

@@ -19,6 +19,11 @@ public final class ThreadBlockRenderer {
 
     private ThreadBlockRenderer() {}
 
+    private static String millis(long micros) {
+        return micros < 10_000 ? String.format(java.util.Locale.ROOT, "%.1f ms", micros / 1000.0)
+                : (micros / 1000) + " ms";
+    }
+
     public static String render(ForkReport r) {
         StringBuilder b = new StringBuilder(4096);
         b.append(r.headline()).append('\n');
@@ -40,7 +45,13 @@ public final class ThreadBlockRenderer {
         }
         int agentThreads = 0;
         StringBuilder jdkThreads = new StringBuilder();
-        b.append("Threads that will not exist in the child:\n");
+        b.append("Threads that will not exist in the child");
+        if (r.stacksAfterForkMicros() > 0) {
+            // Exact at fork time: which threads, and who owned each java.util.concurrent lock.
+            b.append(" (stacks and monitors as ").append(millis(r.stacksAfterForkMicros()))
+                    .append(" after the fork)");
+        }
+        b.append(":\n");
         for (ThreadEntry t : r.vanishingThreads()) {
             if (t.agentThread()) {
                 agentThreads++;

@@ -2,6 +2,8 @@ package dev.forkguard.agent.snapshot;
 
 import dev.forkguard.agent.registry.TrackedObject;
 import dev.forkguard.agent.registry.ThreadOrigin;
+import dev.forkguard.probe.proc.ChildrenListing;
+import dev.forkguard.probe.proc.TaskListing;
 import dev.forkguard.probe.stack.CallerStack;
 import java.lang.management.ThreadInfo;
 import java.util.List;
@@ -9,9 +11,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The raw facts taken inside one fork's prepare handler, unrendered: who forked, every Java thread
- * with its stack and held monitors, the locks each thread owned, the OS thread ids, and what the
- * registries knew of them.
+ * The raw facts of one fork, unrendered. Taken inside the prepare handler: who forked and from where,
+ * the Java threads alive, the {@code java.util.concurrent} locks each owned, the OS thread ids, the
+ * forking thread's children and, unless {@code stacks=after}, every thread's stack and held
+ * monitors. Added after the fork by {@link SnapshotRecorder#complete}: those stacks when they were
+ * not taken inside (a thread dump is a safepoint), and what the thread registry knew of the threads.
  */
 public final class ForkSnapshot {
 
@@ -20,7 +24,12 @@ public final class ForkSnapshot {
     public final int pid;
     public final int forkingTid;
     public final long forkingThreadId;
-    public final ThreadInfo[] threads;
+    public final String forkingThreadName;
+    public final boolean forkingThreadDaemon;
+    /** Frames kept per stack (the {@code stackDepth} option). */
+    public final int stackDepth;
+    /** Ids of the Java threads alive inside the prepare handler, sorted. */
+    final long[] liveThreadIds;
     /**
      * The forking thread's own stack, as a cheap unmaterialised capture: the thread dump's depth
      * would be spent on the handler's own frames.
@@ -29,61 +38,113 @@ public final class ForkSnapshot {
     /** The stack words above {@code fork()}'s frame, for its native callers; null when not captured. */
     public final CallerStack nativeCallers;
     /** Every OS thread of the process; names are read after the fork, off the fork window. */
-    public final int[] osThreadIds;
+    private final TaskListing osThreads;
     /** Children of the forking thread just before the fork, to tell the new child from older ones. */
-    public final int[] childrenBefore;
-    public final Map<Long, ThreadOrigin> origins;
+    private final ChildrenListing childrenBefore;
     /** java.util.concurrent locks owned at fork time, by owner thread id. */
     public final Map<Long, List<TrackedObject>> ownedLocks;
     /** The agent's own threads, which vanish in the child like any other but harm nobody. */
     public final Set<Long> agentThreadIds;
+    /** Time spent inside the prepare handler. */
     public final long recordNanos;
-    /**
-     * The child's pid, read in the parent handler: the only moment it cannot have been reaped yet,
-     * since {@code fork()} has not returned its pid to anyone. 0 when it could not be told.
-     */
-    private volatile int childPid;
-
     /** {@code System.nanoTime()} when the snapshot began, just before the fork. */
     public final long takenNanos;
 
-    ForkSnapshot(long sequence, long epochMillis, int pid, int forkingTid, long forkingThreadId, ThreadInfo[] threads,
-            Throwable forkingStack, CallerStack nativeCallers, int[] osThreadIds, int[] childrenBefore, Map<Long, ThreadOrigin> origins,
-            Map<Long, List<TrackedObject>> ownedLocks, Set<Long> agentThreadIds, long recordNanos, long takenNanos) {
+    private volatile ThreadInfo[] threads;
+    private volatile Map<Long, ThreadOrigin> origins;
+    /** How long after the prepare handler the stacks were taken; 0 when taken inside it. */
+    private volatile long stacksLateNanos;
+    /**
+     * The forking thread's children, read in the parent handler: the only moment the child cannot
+     * have been reaped yet, since {@code fork()} has not returned its pid to anyone.
+     */
+    private volatile ChildrenListing childrenAfter;
+    /** {@code System.nanoTime()} when the parent handler ran; 0 before. */
+    private volatile long parentNanos;
+
+    ForkSnapshot(long sequence, long epochMillis, int pid, int forkingTid, Thread forkingThread, int stackDepth,
+            long[] liveThreadIds, ThreadInfo[] threads, Throwable forkingStack, CallerStack nativeCallers,
+            TaskListing osThreads, ChildrenListing childrenBefore, Map<Long, List<TrackedObject>> ownedLocks,
+            Set<Long> agentThreadIds, long recordNanos, long takenNanos) {
         this.sequence = sequence;
         this.epochMillis = epochMillis;
         this.pid = pid;
         this.forkingTid = forkingTid;
-        this.forkingThreadId = forkingThreadId;
+        this.forkingThreadId = forkingThread.getId();
+        this.forkingThreadName = forkingThread.getName();
+        this.forkingThreadDaemon = forkingThread.isDaemon();
+        this.stackDepth = stackDepth;
+        this.liveThreadIds = liveThreadIds;
         this.threads = threads;
         this.forkingStack = forkingStack;
         this.nativeCallers = nativeCallers;
-        this.osThreadIds = osThreadIds;
+        this.osThreads = osThreads;
         this.childrenBefore = childrenBefore;
-        this.origins = origins;
         this.ownedLocks = ownedLocks;
         this.agentThreadIds = agentThreadIds;
         this.recordNanos = recordNanos;
         this.takenNanos = takenNanos;
     }
 
-    /** Called by the parent handler with the forking thread's children just after the fork. */
-    public void childrenAfterFork(int[] childrenAfter) {
-        for (int pid : childrenAfter) {
-            boolean old = false;
-            for (int before : childrenBefore) {
-                old |= before == pid;
-            }
-            if (!old) {
-                childPid = pid;
-                return;
-            }
-        }
+    /** Called by the parent handler just after the fork: one raw read, parsed later. */
+    public void childrenAfterFork(ChildrenListing listing, long nanos) {
+        childrenAfter = listing;
+        parentNanos = nanos;
+    }
+
+    /** {@code System.nanoTime()} when the parent handler ran, or 0 (no fork, or not yet). */
+    public long parentNanos() {
+        return parentNanos;
     }
 
     /** The child's pid, or null if it could not be told. */
     public Integer childPid() {
-        int pid = childPid;
-        return pid == 0 ? null : pid;
+        ChildrenListing after = childrenAfter;
+        if (after == null) {
+            return null;
+        }
+        int[] before = childrenBefore.pids();
+        for (int pid : after.pids()) {
+            boolean old = false;
+            for (int b : before) {
+                old |= b == pid;
+            }
+            if (!old) {
+                return pid;
+            }
+        }
+        return null;
+    }
+
+    /** The OS thread ids listed inside the prepare handler. */
+    public int[] osThreadIds() {
+        return osThreads.tids();
+    }
+
+    /** Every Java thread alive at the fork, with stack and held monitors; null before {@code complete}. */
+    public ThreadInfo[] threads() {
+        return threads;
+    }
+
+    /** What the thread registry knew of those threads, by id; null before {@code complete}. */
+    public Map<Long, ThreadOrigin> origins() {
+        return origins;
+    }
+
+    /** How long after the fork's prepare handler the stacks were taken; 0 when inside it. */
+    public long stacksLateNanos() {
+        return stacksLateNanos;
+    }
+
+    boolean complete() {
+        return threads != null && origins != null;
+    }
+
+    void completeWith(ThreadInfo[] threads, long lateNanos, Map<Long, ThreadOrigin> origins) {
+        if (this.threads == null) {
+            this.threads = threads;
+            this.stacksLateNanos = lateNanos;
+        }
+        this.origins = origins;
     }
 }

@@ -11,8 +11,8 @@ import dev.forkguard.probe.Libc;
 import dev.forkguard.probe.ProbeUnavailableException;
 import dev.forkguard.probe.stack.CallerStack;
 import dev.forkguard.probe.stack.NativeCallerCapture;
-import dev.forkguard.probe.proc.ChildProcesses;
-import dev.forkguard.probe.proc.ProcTasks;
+import dev.forkguard.probe.proc.ChildrenListing;
+import dev.forkguard.probe.proc.TaskListing;
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -20,21 +20,31 @@ import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Takes a {@link ForkSnapshot} inside the fork window. It runs in the forking thread while every
- * other thread still runs, so it may allocate, but its time is added to the fork pause. Measured
- * here, and chosen accordingly:
+ * Takes a {@link ForkSnapshot} in two parts. Inside the fork window, in the forking thread while
+ * every other thread still runs, what must be exact at fork time: its time is added to the fork
+ * pause. After the fork, on the reporter thread, the rest. Measured here, and chosen accordingly:
  * <ul>
- *   <li>{@code dumpAllThreads(true, false, depth)}: stacks and held monitors in one safepoint
- *       (0.13 ms at 10 threads, 0.65 ms at 100). Not {@code lockedSynchronizers = true}: that walks
- *       the whole heap (7 to 12 ms here, more with a larger heap);
- *   <li>owned {@code java.util.concurrent} locks: the owner field of each tracked lock, instead;
- *   <li>OS threads: the ids only, one directory read; names are read after the fork, because a
- *       file read a thread costs about 25 µs;
+ *   <li>stacks and held monitors ({@code dumpAllThreads(true, false, depth)}), one safepoint: inside
+ *       the window by default. The first thread dump after an earlier fork is slow (JDK 17, 100
+ *       parked threads: 9.5 ms against 0.9 ms; a full GC in between does not help), which is most
+ *       of the agent's fork pause; {@code stacks=after} moves it after the fork, and the report
+ *       says how late. Not {@code lockedSynchronizers = true}: that walks the whole heap (7 to 12 ms
+ *       here, more with a larger heap), except with {@code heapWalk} (after an attach, for locks made
+ *       before it);
+ *   <li>owned {@code java.util.concurrent} locks: the owner field of each tracked lock, in the window;
+ *   <li>which Java threads are alive (with {@code stacks=after}): the thread groups' list, in the
+ *       window, no safepoint;
+ *   <li>OS threads and the forking thread's children: one raw directory or file read each in the
+ *       window ({@link TaskListing}, {@link ChildrenListing}), parsed and named after the fork; the
+ *       Java file API took 7 to 9 ms for 1,000 threads;
+ *   <li>the threads' origins, from the thread registry: after the fork (about 1 ms for 1,000 threads);
  *   <li>the native callers of {@code fork()}: a raw copy of the stack above its frame, resolved
  *       into frames after the fork ({@link NativeCallerCapture}).
  * </ul>
@@ -48,19 +58,23 @@ public final class SnapshotRecorder {
     private final LockRegistry lockRegistry;
     private final int stackDepth;
     private final boolean heapWalk;
+    private final boolean stacksAtFork;
     private final Set<Long> agentThreadIds;
     /** Null where native frames cannot be read (not x86-64): reports then carry none. */
     private final NativeCallerCapture nativeCallers;
 
     /**
      * @param heapWalk find owned locks with the JVM's heap walk rather than from the lock registry
+     * @param stacksAtFork take the thread dump inside the fork (always with {@code heapWalk}) rather
+     *        than after it
      */
     public SnapshotRecorder(ThreadRegistry threadRegistry, LockRegistry lockRegistry, int stackDepth,
-            boolean heapWalk, Set<Long> agentThreadIds) {
+            boolean heapWalk, boolean stacksAtFork, Set<Long> agentThreadIds) {
         this.threadRegistry = threadRegistry;
         this.lockRegistry = lockRegistry;
         this.stackDepth = stackDepth;
         this.heapWalk = heapWalk;
+        this.stacksAtFork = stacksAtFork || heapWalk;
         this.agentThreadIds = agentThreadIds;
         this.nativeCallers = nativeCallerCapture();
     }
@@ -73,6 +87,10 @@ public final class SnapshotRecorder {
         }
     }
 
+    /**
+     * Takes the part of the snapshot that must be exact at fork time, inside the prepare handler:
+     * no safepoint (except with {@code heapWalk}, whose owned-lock search is one) and nothing parsed.
+     */
     public ForkSnapshot record(long sequence) {
         long start = System.nanoTime();
         int pid = Libc.getpid();
@@ -85,10 +103,17 @@ public final class SnapshotRecorder {
             // loaded and compiled): not in a fork, so whatever was found is not fork's frame.
             callers = null;
         }
-        ThreadInfo[] threads = threadBean.dumpAllThreads(true, heapWalk, stackDepth);
         final Map<Long, List<TrackedObject>> owned = new HashMap<>();
         final List<Object> childSyncs = new ArrayList<>();
         final List<String> childTexts = new ArrayList<>();
+        ThreadInfo[] threads = null;
+        long[] liveIds;
+        if (stacksAtFork) {
+            threads = threadBean.dumpAllThreads(true, heapWalk, stackDepth);
+            liveIds = idsOf(threads);
+        } else {
+            liveIds = liveThreadIds();
+        }
         if (heapWalk) {
             ownedFromHeapWalk(threads, owned);
         } else {
@@ -103,24 +128,118 @@ public final class SnapshotRecorder {
                 }
             });
         }
+        TaskListing osThreads = TaskListing.now();
+        ChildrenListing childrenBefore = ChildrenListing.ofCallingThread(pid, tid);
+        OrphanedLockCheck.prepare(liveIds, childSyncs.toArray(), childTexts.toArray(new String[0]));
+        return new ForkSnapshot(sequence, System.currentTimeMillis(), pid, tid, Thread.currentThread(), stackDepth,
+                liveIds, threads,
+                forkingStack, callers, osThreads, childrenBefore, owned, Collections.unmodifiableSet(agentThreadIds),
+                System.nanoTime() - start, start);
+    }
 
-        int[] osThreadIds = ProcTasks.tids();
-        int[] childrenBefore = ChildProcesses.of(pid, tid);
-        Map<Long, ThreadOrigin> allOrigins = threadRegistry.originsById();
-        Map<Long, ThreadOrigin> origins = new HashMap<>();
-        long[] liveIds = new long[threads.length];
-        for (int i = 0; i < threads.length; i++) {
-            liveIds[i] = threads[i] == null ? -1 : threads[i].getThreadId();
-            ThreadOrigin origin = threads[i] == null ? null : allOrigins.get(liveIds[i]);
-            if (origin != null) {
-                origins.put(liveIds[i], origin);
+    /**
+     * Adds, after the fork and off the forking thread, what was not taken inside it: the stacks and
+     * held monitors (with {@code stacks=after}; only of threads alive at the fork) and the
+     * threads' origins. Returns the same snapshot, now complete; a second call does nothing.
+     */
+    public ForkSnapshot complete(ForkSnapshot s) {
+        completeAll(Collections.singletonList(s));
+        return s;
+    }
+
+    /** {@link #complete} for several snapshots, with one thread dump for all that need one. */
+    public void completeAll(Iterable<ForkSnapshot> snapshots) {
+        ThreadInfo[] dump = null;
+        long dumpedNanos = 0;
+        Map<Long, ThreadOrigin> allOrigins = null;
+        for (ForkSnapshot s : snapshots) {
+            if (s.complete()) {
+                continue;
+            }
+            ThreadInfo[] threads = s.threads();
+            long late = 0;
+            if (threads == null) {
+                if (dump == null) {
+                    awaitForkReturned(s);
+                    dump = threadBean.dumpAllThreads(true, false, stackDepth);
+                    dumpedNanos = System.nanoTime();
+                }
+                late = s.sequence == 0 ? 0 : dumpedNanos - (s.takenNanos + s.recordNanos);
+                threads = aliveAtFork(dump, s.liveThreadIds);
+            }
+            if (allOrigins == null) {
+                allOrigins = threadRegistry.originsById();
+            }
+            Map<Long, ThreadOrigin> origins = new HashMap<>();
+            for (ThreadInfo info : threads) {
+                ThreadOrigin origin = info == null ? null : allOrigins.get(info.getThreadId());
+                if (origin != null) {
+                    origins.put(info.getThreadId(), origin);
+                }
+            }
+            s.completeWith(threads, late, origins);
+        }
+    }
+
+    private static ThreadInfo[] aliveAtFork(ThreadInfo[] dump, long[] liveIds) {
+        Set<Long> live = new HashSet<>();
+        for (long id : liveIds) {
+            live.add(id);
+        }
+        List<ThreadInfo> kept = new ArrayList<>(dump.length);
+        for (ThreadInfo info : dump) {
+            if (info != null && live.contains(info.getThreadId())) {
+                kept.add(info);
             }
         }
-        OrphanedLockCheck.prepare(liveIds, childSyncs.toArray(), childTexts.toArray(new String[0]));
-        return new ForkSnapshot(sequence, System.currentTimeMillis(), pid, tid, forkingThreadId, threads, forkingStack,
-                callers, osThreadIds,
-                childrenBefore, origins, owned, Collections.unmodifiableSet(agentThreadIds),
-                System.nanoTime() - start, start);
+        return kept.toArray(new ThreadInfo[0]);
+    }
+
+    /**
+     * Waits until the forking thread has most likely left {@code fork()}: a safepoint begun while it
+     * returns to Java would hold it there, inside the pause the dump was moved out of.
+     */
+    private static void awaitForkReturned(ForkSnapshot s) {
+        long parent = s.parentNanos();
+        if (parent == 0) {
+            return;
+        }
+        long wait = parent + FORK_RETURN_NANOS - System.nanoTime();
+        if (wait > 0) {
+            LockSupport.parkNanos(wait);
+        }
+    }
+
+    /** Margin after the parent handler for the forking thread to return from {@code fork()}. */
+    private static final long FORK_RETURN_NANOS = 1_000_000;
+
+    /**
+     * Ids of every live platform thread, without a safepoint: the thread groups hold them (JDK 19+
+     * asks the VM for its thread list under its own lock, no safepoint either).
+     */
+    private static long[] liveThreadIds() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] all = new Thread[root.activeCount() + 64];
+        int n;
+        while ((n = root.enumerate(all, true)) == all.length) {
+            all = new Thread[all.length * 2];
+        }
+        long[] ids = new long[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = all[i].getId();
+        }
+        return ids;
+    }
+
+    private static long[] idsOf(ThreadInfo[] threads) {
+        long[] ids = new long[threads.length];
+        for (int i = 0; i < threads.length; i++) {
+            ids[i] = threads[i] == null ? -1 : threads[i].getThreadId();
+        }
+        return ids;
     }
 
     /** What a child prints about this lock if it ever tries to take it (DESIGN fact 9: formatted here). */

@@ -25,8 +25,8 @@ final class StatusQuery {
             return;
         }
         try {
-            ForkSnapshot s = recorder.record(0);
-            ForkReport report = builder.build(s, ProcTasks.read(s.osThreadIds), null, tracking.get());
+            ForkSnapshot s = recorder.complete(recorder.record(0));
+            ForkReport report = builder.build(s, ProcTasks.read(s.osThreadIds()), null, tracking.get());
             JsonReporter.writeNew(report, Paths.get(file));
         } catch (Exception e) {
             log.warn("forkguard: could not answer a status query to {}: {}", file, e.toString());

@@ -1,5 +1,6 @@
 package dev.forkguard.bench.subject;
 
+import dev.forkguard.probe.AtforkRegistrar;
 import dev.forkguard.probe.Libc;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -18,9 +19,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * pause, a full GC, a second pause, and a wait until no other thread of this JVM is running, in both
  * runs alike, as an application that forks now and then would be.
  *
- * <p>Arguments: application threads, locks, warm-up forks, measured forks, settle milliseconds.
+ * <p>Arguments: application threads, locks, warm-up forks, measured forks, settle milliseconds, and
+ * optionally {@value #EMPTY_HANDLERS}: register two fork handlers that do nothing, through JNA as the
+ * agent does, to measure the floor of a handler written in Java.
  */
 public final class ForkPauseTarget {
+
+    public static final String EMPTY_HANDLERS = "emptyHandlers";
 
     /** Longest wait for the JVM's other threads to stop running before a fork. */
     private static final long QUIET_BOUND_MILLIS = 2000;
@@ -35,6 +40,9 @@ public final class ForkPauseTarget {
         int measured = Integer.parseInt(args[3]);
         long settleMillis = Long.parseLong(args[4]);
         Libc.bind();
+        if (args.length > 5 && EMPTY_HANDLERS.equals(args[5])) {
+            AtforkRegistrar.register(() -> { }, () -> { });
+        }
         Thread[] parked = TargetSupport.parkedThreads(threads);
         ReentrantLock[] locks = new ReentrantLock[lockCount];
         for (int i = 0; i < lockCount; i++) {
