@@ -27,9 +27,13 @@ final class MissedTargets {
 
     private static String lock(Results r) {
         Results.JmhRow row = row(r, "ReentrantLock lock/unlock, uncontended");
+        Results.JmhRow control = row(r, "synchronized enter/exit");
         String significance = row == null ? "" : String.format(Locale.ROOT,
                 " In this run the ratio is %.3f ± %.3f, so the interval %s 1.02.", row.ratio(), row.ratioError(),
-                row.ratio() - row.ratioError() <= 1.02 ? "still includes" : "lies wholly above");
+                row.ratio() - row.ratioError() <= 1.02 ? "still includes" : "lies wholly above")
+                + (control == null ? "" : String.format(Locale.ROOT, " `synchronized` enter/exit, which the agent"
+                        + " does not touch at all, measured %.3fx ± %.3f in the same run: that much is the difference"
+                        + " between the two JVMs' runs, not advice.", control.ratio(), control.ratioError()));
         return "The only code the agent adds to `ReentrantLock.lock()` is `LockAcquireAdvice`, inlined at its start:"
                 + " one read of the volatile `ForkguardBridge.forkInFlight` and one read of the lock's `sync` field"
                 + " (`@Advice.FieldValue`), then a branch never taken outside a fork. On x86 a volatile read is a plain"
@@ -86,43 +90,62 @@ final class MissedTargets {
             b.append(String.format(Locale.ROOT, "JDK %d, %,d locks: +%.2f ms over a %.2f ms bare fork", f.jdk(), f.locks(),
                     added, f.none().median()));
             if (f.snapshotMs() != null) {
-                b.append(String.format(Locale.ROOT, "; the agent's snapshot took %.2f ms of it (%.0f%%)",
+                b.append(String.format(Locale.ROOT, ", of which the snapshot inside the prepare handler %.2f ms (%.0f%%)",
                         f.snapshotMs().median(), 100 * f.snapshotMs().median() / added));
-            }
-            if (f.agentCpu() != null) {
-                double cpu = f.agentCpu().median() - f.noneCpu().median();
-                b.append(String.format(Locale.ROOT, "; the forking thread used %.2f ms more CPU than without the agent,"
-                        + " so about %.2f ms of the added pause it was off-CPU", cpu, Math.max(0, added - cpu)));
             }
             b.append(". ");
         }
-        return b + "What is measured: the added pause is far larger than the thread dump and `/proc/self/task`"
-                + " listing the snapshot is built on (timed alone in the table above), and the forking thread's own"
-                + " CPU time grows much less than the pause, so most of the added time the forking thread is off-CPU,"
-                + " waiting. Where the time goes: (1) the agent's snapshot in the prepare handler (its own"
-                + " `snapshotMicros`, column \"of which snapshot\"): a thread dump at a safepoint, run by the VM Thread"
-                + " while the forking thread waits, plus agent code run once per fork over every thread (origins) and"
-                + " every tracked lock (owner reads: compare 0 and 100,000 locks); (2) outside the snapshot, more"
-                + " kernel work in the forking thread: `clone()` copies the page tables of a larger process (see RSS in"
-                + " Start-up), and the parent handler runs Java code (allocation, the `/proc` read of the new child)"
-                + " while the child still shares every page, so its first writes take copy-on-write faults; `perf"
-                + " record` of an agent run shows them as `do_wp_page` -> `flush_tlb_mm_range` ->"
-                + " `smp_call_function_many_cond`, each fault also interrupting the other core in this virtual"
-                + " machine; (3) every hand-off in the window (to the VM Thread, back) waits for a core, which a busy"
-                + " machine (see the load average) stretches most. What the snapshot waits for at 1,000 threads is the"
-                + " thread dump's safepoint, and it is the JVM's, not the agent's: `-Xlog:safepoint` on an agent run"
-                + " shows the `ThreadDump` operation at 134-202 ms \"at safepoint\" plus 20-27 ms to reach it; and a"
-                + " bare `dumpAllThreads` in an empty fork handler, without forkguard (1,000 parked threads, JDK 17),"
-                + " takes 207 ms against 14 ms with no fork before it, 40 ms on JDK 25, and with `lockedMonitors` true"
-                + " or false alike. The first safepoint after any fork pays it, even after the child has exited (a"
-                + " dump between forks took 243 ms, and the next one in the handler 28 ms): the bare fork leaves that"
-                + " cost to the application's next safepoint, the agent takes it inside the fork. Fix: no safepoint in"
-                + " the fork window: keep, outside the fork, a"
-                + " per-thread record of held `java.util.concurrent` locks (the acquisition advice already runs), take"
-                + " stacks only for threads that hold something, with `stackDepth` lowered to what the report needs;"
-                + " and let the parent handler only store the child pid (no allocation, no `/proc` read), leaving the"
-                + " rest to the reporter thread. (\"Stacks only for holders\" still needs a safepoint or a handshake"
-                + " per holder; a report without stacks for the others is the trade-off.)";
+        for (Results.FloorRow c : r.floor) {
+            if (c.threads() != threads) {
+                continue;
+            }
+            for (Results.ForkRow f : r.forkPause) {
+                if (f.jdk() == c.jdk() && f.threads() == threads && f.locks() == 0) {
+                    double bare = f.none().median();
+                    b.append(String.format(Locale.ROOT, "JDK %d, 0 locks: two empty JNA handlers without the agent"
+                            + " %+.2fx; the agent with `stacks=after` %+.2fx (%.2f ms over the bare fork), its stacks"
+                            + " taken %.0f ms after the fork. ", c.jdk(), (c.emptyHandlers().median() - bare) / bare,
+                            (c.stacksAfter().median() - bare) / bare, c.stacksAfter().median() - bare,
+                            c.stacksAfterLateMs() == null ? Double.NaN : c.stacksAfterLateMs().median()));
+                }
+            }
+        }
+        return b + "What is measured. (1) Most of the default mode's added pause is the thread dump inside the"
+                + " prepare handler, and it is the JVM's cost, not the agent's code: the first thread dump after an"
+                + " earlier fork is about ten times slower than any other. Without forkguard, 100 parked threads,"
+                + " JDK 17, an empty JNA prepare handler that only calls `dumpAllThreads(true, false, 32)`, a full GC"
+                + " and 60 ms between forks: 9.1 to 9.7 ms in the handler; with one dump made just before each fork,"
+                + " outside the handler, that one pays the 9 ms and the one in the handler takes 0.9 ms. A GC in"
+                + " between does not help; `perf` shows the VM Thread faulting in"
+                + " `ThreadStackTrace::dump_stack_at_safepoint` (pages the fork write-protected). At 1,000 threads"
+                + " it is about 200 ms on JDK 17 and far less on JDK 25. A bare fork leaves that cost to the"
+                + " application's next thread dump, if any. (2) Done in this round, everything else in the window"
+                + " made raw: `/proc/self/task` is one `getdents64` copied into a byte array (Java's"
+                + " `DirectoryStream` took 7 to 9 ms at 1,000 threads in the handler), the children file one"
+                + " `read`, the threads' origins looked up after the fork (about 1 ms at 1,000 threads), and a"
+                + " JDK launch is recognised by advice on `ProcessImpl.start` instead of a stack walk (0.5 to 1.4"
+                + " ms). (3) The option `stacks=after` takes the dump on the agent's thread after the fork (figures"
+                + " above and in the table before this section). It is not the default because the stacks, states"
+                + " and monitors are then those of a later moment: in the integration tests it reported a monitor"
+                + " taken 551 ms after a fork in a storm and missed a class initialisation that ended 76 ms after"
+                + " its fork; the owners of `java.util.concurrent` locks and the set of threads stay exact. (4) What"
+                + " remains with `stacks=after` is mostly the floor of a handler written in Java: two empty fork"
+                + " handlers registered through JNA, without the agent, already add the share shown above (JNA's"
+                + " callback into Java and back, twice, the second entered right after the clone while the child"
+                + " still shares every page). The agent's own snapshot is about 1 ms at 100 threads and 2 to 3 ms"
+                + " at 1,000. Timed inside the handlers, the rest falls between the end of the prepare handler and"
+                + " the start of the parent handler (the clone and the callbacks' exit and entry) and in the parent"
+                + " handler itself, 1 to 30 ms for microseconds of work, varying from fork to fork, with no"
+                + " safepoint there (`-Xlog:safepoint`): most likely copy-on-write faults on the pages a larger JVM"
+                + " writes right after the clone (each also interrupts the other core in this virtual machine); not"
+                + " yet pinned down. (5) Tracked locks: with 100,000 of them the snapshot reads each one's owner"
+                + " inside the window (compare the 0 and 100,000 lock rows), a fraction of a microsecond each;"
+                + " keeping a per-thread list of held locks instead would need advice on every unlock, on the hot"
+                + " path the lock/unlock target protects."
+                + " What would fix it: native fork handlers (a small C library in the agent jar, as JNA ships its"
+                + " own) that copy the raw facts into memory set aside beforehand without entering Java, leaving"
+                + " everything else to the reporter thread; and, for the default mode, stacks taken only for threads that hold a lock"
+                + " (one handshake each on JDK 21+) instead of a full thread dump.";
     }
 
     private static final String HEAP = "The lock registry (`LockRegistry` over `IdentityWeakTable`) drops an entry whose"
