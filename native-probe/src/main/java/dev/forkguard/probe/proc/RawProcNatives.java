@@ -2,6 +2,8 @@ package dev.forkguard.probe.proc;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The C library calls {@link TaskListing} and {@link ChildrenListing} need, direct-mapped so each costs one JNI transition.
@@ -29,10 +31,48 @@ final class RawProcNatives {
         }
     }
 
+    /**
+     * The whole content of {@code path}, read {@code chunk} bytes a call ({@code getdents64} for a
+     * directory): raw bytes, nothing parsed, so it can run inside the fork window. Null when it
+     * cannot be opened or read. The first chunk is read in place; JNA copies a whole array in and
+     * out, so later ones go to a chunk of their own.
+     */
+    static byte[] readAll(byte[] path, boolean directory, int chunk) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC | (directory ? O_DIRECTORY : 0));
+        if (fd < 0) {
+            return null;
+        }
+        try {
+            byte[] all = new byte[chunk];
+            byte[] into = all;
+            int length = 0;
+            while (true) {
+                long n = directory ? getdents64(fd, into, into.length) : read(fd, into, into.length);
+                if (n < 0) {
+                    return null;
+                }
+                if (n == 0) {
+                    return Arrays.copyOf(all, length);
+                }
+                if (into != all) {
+                    if (all.length - length < n) {
+                        all = Arrays.copyOf(all, Math.max(all.length * 2, length + (int) n));
+                    }
+                    System.arraycopy(into, 0, all, length, (int) n);
+                } else {
+                    into = new byte[chunk];
+                }
+                length += (int) n;
+            }
+        } finally {
+            close(fd);
+        }
+    }
+
     /** A NUL-terminated path for {@link #open}. */
     static byte[] path(String path) {
-        byte[] ascii = path.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        return java.util.Arrays.copyOf(ascii, ascii.length + 1);
+        byte[] ascii = path.getBytes(StandardCharsets.US_ASCII);
+        return Arrays.copyOf(ascii, ascii.length + 1);
     }
 
     static native int open(byte[] path, int flags);

@@ -33,7 +33,7 @@ public final class TaskListing {
 
     /** Lists this process's threads now; cheap enough for the fork window. */
     public static TaskListing now() {
-        byte[] raw = RawProcNatives.BOUND ? readTaskDirectory() : null;
+        byte[] raw = RawProcNatives.BOUND ? RawProcNatives.readAll(TASK_DIR, true, CHUNK) : null;
         return raw != null ? new TaskListing(raw, null) : new TaskListing(null, ProcTasks.tids());
     }
 
@@ -43,40 +43,6 @@ public final class TaskListing {
             tids = parse(dirents);
         }
         return tids;
-    }
-
-    private static byte[] readTaskDirectory() {
-        int fd = RawProcNatives.open(TASK_DIR, RawProcNatives.O_RDONLY | RawProcNatives.O_DIRECTORY
-                | RawProcNatives.O_CLOEXEC);
-        if (fd < 0) {
-            return null;
-        }
-        try {
-            byte[] all = new byte[CHUNK];
-            int length = 0;
-            byte[] chunk = all;
-            while (true) {
-                long n = RawProcNatives.getdents64(fd, chunk, chunk.length);
-                if (n < 0) {
-                    return null;
-                }
-                if (n == 0) {
-                    return Arrays.copyOf(all, length);
-                }
-                if (chunk != all) {
-                    if (all.length - length < n) {
-                        all = Arrays.copyOf(all, all.length * 2);
-                    }
-                    System.arraycopy(chunk, 0, all, length, (int) n);
-                } else {
-                    // JNA copies the whole array in and out: later calls read into a separate chunk.
-                    chunk = new byte[CHUNK];
-                }
-                length += (int) n;
-            }
-        } finally {
-            RawProcNatives.close(fd);
-        }
     }
 
     /** The thread ids in raw {@code linux_dirent64} records ("." and ".." left out). */
