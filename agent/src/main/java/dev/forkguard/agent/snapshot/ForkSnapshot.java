@@ -28,7 +28,7 @@ public final class ForkSnapshot {
     public final boolean forkingThreadDaemon;
     /** Frames kept per stack (the {@code stackDepth} option). */
     public final int stackDepth;
-    /** Ids of the Java threads alive inside the prepare handler, sorted. */
+    /** Ids of the Java threads alive inside the prepare handler, in no particular order. */
     final long[] liveThreadIds;
     /**
      * The forking thread's own stack, as a cheap unmaterialised capture: the thread dump's depth
