@@ -42,7 +42,9 @@
     }
     var forking = report.forkingThread ? '"' + report.forkingThread.name + '"' : 'a thread';
     mark(0, 'fork', 'fork() by ' + forking + ' at ' + report.time,
-        'snapshot pause ' + report.snapshotMicros + ' µs');
+        'snapshot pause ' + report.snapshotMicros + ' µs' + (report.stacksAfterForkMicros > 0
+            ? '; stacks and monitors as ' + (report.stacksAfterForkMicros / 1000).toFixed(1) + ' ms after the fork'
+            : ''));
     var o = report.outcome;
     if (o) {
       var code = o.exitCode !== null && o.exitCode !== undefined ? ', code ' + o.exitCode

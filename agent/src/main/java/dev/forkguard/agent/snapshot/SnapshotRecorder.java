@@ -33,9 +33,10 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li>stacks and held monitors ({@code dumpAllThreads(true, false, depth)}), one safepoint: inside
  *       the window by default. The first thread dump after an earlier fork is slow (JDK 17, 100
- *       parked threads: 9.5 ms against 0.9 ms; a full GC in between does not help), which is most
- *       of the agent's fork pause; {@code stacks=after} moves it after the fork, and the report
- *       says how late. Not {@code lockedSynchronizers = true}: that walks the whole heap (7 to 12 ms
+ *       parked threads: 9.5 ms against 0.9 ms; a full GC in between does not help, a thread dump
+ *       does). So after each fork the reporter makes one thread dump, which the next fork's then
+ *       does not pay; {@code stacks=after} moves the fork's own dump after the fork, and the
+ *       report says how late. Not {@code lockedSynchronizers = true}: that walks the whole heap (7 to 12 ms
  *       here, more with a larger heap), except with {@code heapWalk} (after an attach, for locks made
  *       before it);
  *   <li>owned {@code java.util.concurrent} locks: the owner field of each tracked lock, in the window;
@@ -147,14 +148,23 @@ public final class SnapshotRecorder {
         return s;
     }
 
-    /** {@link #complete} for several snapshots, with one thread dump for all that need one. */
+    /**
+     * {@link #complete} for several snapshots, with one thread dump for all that need one. With
+     * stacks taken inside the fork, one thread dump is made here anyway, after a real fork: it pays,
+     * outside the next fork, what the first thread dump after a fork costs (see the class comment),
+     * so that the next fork's dump costs what it would without an earlier fork.
+     */
     public void completeAll(Iterable<ForkSnapshot> snapshots) {
         ThreadInfo[] dump = null;
         long dumpedNanos = 0;
         Map<Long, ThreadOrigin> allOrigins = null;
+        ForkSnapshot lastFork = null;
         for (ForkSnapshot s : snapshots) {
             if (s.complete()) {
                 continue;
+            }
+            if (s.parentNanos() != 0) {
+                lastFork = s;
             }
             ThreadInfo[] threads = s.threads();
             long late = 0;
@@ -178,6 +188,10 @@ public final class SnapshotRecorder {
                 }
             }
             s.completeWith(threads, late, origins);
+        }
+        if (dump == null && lastFork != null) {
+            awaitForkReturned(lastFork);
+            threadBean.dumpAllThreads(true, false, stackDepth);
         }
     }
 
