@@ -143,9 +143,8 @@ public final class AgentInstaller {
                     + "child cannot tell an orphaned lock", ownersProblem);
             heapWalk = true;
         }
-        boolean stacksAtFork = heapWalk || "fork".equals(options.get(ForkguardOptions.STACKS));
-        SnapshotRecorder recorder = new SnapshotRecorder(threads, locks, depth, heapWalk, stacksAtFork,
-                agentThreads.ids());
+        SnapshotRecorder recorder = new SnapshotRecorder(threads, locks, depth, heapWalk,
+                "fork".equals(options.get(ForkguardOptions.STACKS)), agentThreads.ids());
         ForkHandler forkHandler = new ForkHandler(recorder, pipeline, pipeline.faults());
 
         // After the helper thread is done: the transformer never runs inside its class loading.
