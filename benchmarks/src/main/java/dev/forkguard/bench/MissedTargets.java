@@ -110,7 +110,25 @@ final class MissedTargets {
                 }
             }
         }
-        return b + "What is measured. (1) The default mode takes a thread dump inside the prepare handler, and the"
+        return b + "Why, and what would fix it: [the fork pause's diagnosis](#" + FORK_PAUSE_ANCHOR + "), below.";
+    }
+
+    /** Heading of the diagnosis several missed targets share, printed once after them; null when the key has none. */
+    static String sharedHeading(String key) {
+        return key.startsWith("fork") ? FORK_PAUSE_HEADING : null;
+    }
+
+    static String sharedText(String key) {
+        return key.startsWith("fork") ? forkPauseDiagnosis() : "";
+    }
+
+    private static final String FORK_PAUSE_HEADING = "The fork pause: what is measured, and what would fix it";
+    /** GitHub's anchor for that heading: lower case, punctuation dropped, spaces as hyphens. */
+    private static final String FORK_PAUSE_ANCHOR = "the-fork-pause-what-is-measured-and-what-would-fix-it";
+
+    /** Shared by every missed fork-pause target: printed once, not under each of them. */
+    private static String forkPauseDiagnosis() {
+        return "(1) The default mode takes a thread dump inside the prepare handler, and the"
                 + " first thread dump after an earlier fork is about ten times slower than any other: the JVM's"
                 + " cost, not the agent's code. Without forkguard, 100 parked threads,"
                 + " JDK 17, an empty JNA prepare handler that only calls `dumpAllThreads(true, false, 32)`, a full GC"
@@ -118,13 +136,13 @@ final class MissedTargets {
                 + " outside the handler, that one pays the 9 ms and the one in the handler takes 0.9 ms. A GC in"
                 + " between does not help; `perf` shows the VM Thread faulting in"
                 + " `ThreadStackTrace::dump_stack_at_safepoint` (pages the fork write-protected). At 1,000 threads"
-                + " it is about 200 ms on JDK 17 and far less on JDK 25. Done in this round: after each fork the"
+                + " it is about 200 ms on JDK 17 and far less on JDK 25. Therefore, after each fork the"
                 + " agent's reporter thread makes one thread dump, so the next fork's dump in the handler is not the"
                 + " first after a fork (quick run, JDK 17: the snapshot 12.9 to 4.4 ms at 100 threads, 183 to 38 ms"
                 + " at 1,000). That dump is a safepoint the application's threads stop for, after the fork instead"
                 + " of inside it; a process that forks once pays it although no fork follows, and forks in quick"
-                + " succession (a pool started in a loop) outrun it. (2) Also done in this round, everything else in the window"
-                + " made raw: `/proc/self/task` is one `getdents64` copied into a byte array (Java's"
+                + " succession (a pool started in a loop) outrun it. (2) Everything else in the window"
+                + " is raw: `/proc/self/task` is one `getdents64` copied into a byte array (Java's"
                 + " `DirectoryStream` took 7 to 9 ms at 1,000 threads in the handler), the children file one"
                 + " `read`, the threads' origins looked up after the fork (about 1 ms at 1,000 threads), and a"
                 + " JDK launch is recognised by advice on `ProcessImpl.start` instead of a stack walk (0.5 to 1.4"
@@ -148,7 +166,7 @@ final class MissedTargets {
                 + " the handlers then write for the first time (fresh heap for their allocations, JNA's copies of"
                 + " array arguments, the JVM's own bookkeeping for the call into Java) costs a fault that also"
                 + " interrupts the other core of this virtual machine; the clone itself (`copy_page_range`) is about"
-                + " 1.7 ms of it at 100 threads. The array is now a 4 KB chunk instead of 32 KB."
+                + " 1.7 ms of it at 100 threads; the task listing is therefore read in 4 KB chunks."
                 + " (5) Tracked locks: with 100,000 of them the snapshot reads each one's owner"
                 + " inside the window (compare the 0 and 100,000 lock rows), a fraction of a microsecond each;"
                 + " keeping a per-thread list of held locks instead would need advice on every unlock, on the hot"

@@ -326,13 +326,26 @@ final class PerformanceReport {
             return;
         }
         TreeSet<String> explained = new TreeSet<>();
+        List<String> sharedKeys = new ArrayList<>();
+        TreeSet<String> sharedHeadings = new TreeSet<>();
         for (Target t : missed) {
             if (explained.add(t.explanationKey())) {
                 line("### " + t.name());
                 line();
                 line(MissedTargets.explanation(t.explanationKey(), r));
                 line();
+                String heading = MissedTargets.sharedHeading(t.explanationKey());
+                if (heading != null && sharedHeadings.add(heading)) {
+                    sharedKeys.add(t.explanationKey());
+                }
             }
+        }
+        // A diagnosis several targets share comes once, after them, not under each.
+        for (String key : sharedKeys) {
+            line("### " + MissedTargets.sharedHeading(key));
+            line();
+            line(MissedTargets.sharedText(key));
+            line();
         }
     }
 
