@@ -19,7 +19,7 @@ import java.util.jar.JarFile;
 /**
  * Loads the agent's JNA as the named module {@code com.sun.jna} in a module layer of its own.
  *
- * <p>Why (DESIGN fact 10): on JDK 24+ JNA's {@code System.load} makes the JVM print restricted-method
+ * <p>Why (docs/DESIGN.md, Native access without warnings): on JDK 24+ JNA's {@code System.load} makes the JVM print restricted-method
  * warnings. The {@code Enable-Native-Access} manifest attribute is ignored for agent jars, and
  * {@code --enable-native-access} is the user's flag, not ours. Native access can be granted to one
  * named module, though: open {@code java.lang} to the agent with {@link Instrumentation#redefineModule}

@@ -1,7 +1,7 @@
 package dev.forkguard.bridge;
 
 /**
- * The one class instrumented JDK code calls. It sits alone on the boot class path, does nothing
+ * The one class instrumented JDK code calls. It is defined in the boot loader, does nothing
  * until the agent installs its hooks, never lets a failure reach the caller, and stops re-entry:
  * a hook that itself creates a lock or starts a thread is not reported to itself.
  */

@@ -2,7 +2,7 @@ package dev.forkguard.bridge;
 
 /**
  * What instrumented JDK code reports to the agent. The agent's implementation lives in its isolated
- * class loader; this interface is on the boot class path so that advice inlined into
+ * class loader; this interface is defined in the boot loader so that advice inlined into
  * {@code java.lang.Thread} and {@code java.util.concurrent} can reach it.
  */
 public interface ForkguardHooks {

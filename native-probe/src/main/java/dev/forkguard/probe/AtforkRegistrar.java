@@ -13,8 +13,8 @@ import java.util.Objects;
  *
  * <p>glibc does not export {@code pthread_atfork} (it is a static stub in libc_nonshared.a), so the
  * exported {@code __register_atfork} is tried first; musl exports {@code pthread_atfork} itself
- * (DESIGN fact 1). No child handler is ever installed: running Java in a fresh child can hang, and
- * benign fork-then-exec children must not pay for it (DESIGN fact 3).
+ * (docs/DESIGN.md, Fork handlers from Java). No child handler is ever installed: running Java in a fresh child can hang, and
+ * benign fork-then-exec children must not pay for it (docs/DESIGN.md, No child handler).
  */
 public final class AtforkRegistrar {
 

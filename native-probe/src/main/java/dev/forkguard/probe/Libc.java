@@ -5,7 +5,7 @@ import com.sun.jna.NativeLibrary;
 
 /**
  * Direct-mapped C library functions, because a forked child may call them and only direct-mapped
- * natives bound in the parent are safe there (DESIGN fact 9).
+ * natives bound in the parent are safe there (docs/DESIGN.md, Child-safe code).
  *
  * <p>Call {@link #bind()} once, in the parent, before any native here; until then every native
  * throws {@link UnsatisfiedLinkError}. After binding, a call is a plain JNI call: no proxy, no
@@ -15,13 +15,13 @@ import com.sun.jna.NativeLibrary;
  * <p>{@link #fork()}, {@link #_exit(int)}, {@link #waitpid(int, int[], int)} and
  * {@link #kill(int, int)} exist for tests and demonstrations that must plant a real fork in a
  * JVM and clean up after it. The agent itself never forks, and never calls {@code waitpid}: that
- * would reap, and so steal, the application's own children (DESIGN fact 8).
+ * would reap, and so steal, the application's own children (docs/DESIGN.md, Watching a child through /proc).
  */
 public final class Libc {
 
     /** {@code waitpid} option: return 0 at once instead of waiting when no child has changed state. */
     public static final int WNOHANG = 1;
-    /** Signal number of SIGKILL, the one signal a hung JVM child cannot ignore (DESIGN fact 5). */
+    /** Signal number of SIGKILL, the one signal a hung JVM child cannot ignore (docs/DESIGN.md, What hangs a forked JVM child). */
     public static final int SIGKILL = 9;
     /** Signal number of SIGTERM. */
     public static final int SIGTERM = 15;
@@ -152,7 +152,7 @@ public final class Libc {
     /**
      * Forks the calling process. Runs the registered fork handlers. For tests and demos only: in the
      * child, call nothing but {@link #_exit(int)} (or other already-bound natives) — any Java work
-     * there may hang forever (DESIGN fact 5).
+     * there may hang forever (docs/DESIGN.md, What hangs a forked JVM child).
      *
      * @return the child's pid in the parent, 0 in the child, -1 on failure
      */

@@ -84,7 +84,7 @@ class AtforkRegistrarTest {
 
     @Test
     void defaultProcessBuilderLaunchRunsNoForkHandlers() throws Exception {
-        // DESIGN fact 4: POSIX_SPAWN (the default since JDK 12) never calls fork().
+        // docs/DESIGN.md, Fork handlers from Java: POSIX_SPAWN (the default since JDK 12) never calls fork().
         String mechanism = System.getProperty("jdk.lang.Process.launchMechanism");
         assumeTrue(mechanism == null
                 || mechanism.equalsIgnoreCase("POSIX_SPAWN") || mechanism.equalsIgnoreCase("VFORK"));

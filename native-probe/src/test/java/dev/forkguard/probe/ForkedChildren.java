@@ -2,7 +2,7 @@ package dev.forkguard.probe;
 
 /**
  * Forks the test JVM for real and reaps what it forked, with a hard bound so a child that hangs
- * (DESIGN fact 5) is killed rather than left behind.
+ * (docs/DESIGN.md, What hangs a forked JVM child) is killed rather than left behind.
  */
 public final class ForkedChildren {
 

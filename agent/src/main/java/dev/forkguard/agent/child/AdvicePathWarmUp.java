@@ -12,7 +12,7 @@ import java.util.concurrent.locks.StampedLock;
  * Runs every advised acquisition once in the parent with {@code forkInFlight} raised, so that the
  * advice's references to the bridge, inlined into the JDK's lock classes, are resolved here.
  * Otherwise a child would resolve them on its first acquisition, inside the JVM's own mutexes, which a
- * vanished thread may hold: the very hang forkguard is there to explain (DESIGN fact 9).
+ * vanished thread may hold: the very hang forkguard is there to explain (see docs/DESIGN.md, Child-safe code).
  */
 public final class AdvicePathWarmUp {
 

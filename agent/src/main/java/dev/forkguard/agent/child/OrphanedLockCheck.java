@@ -11,7 +11,7 @@ import java.util.Arrays;
  * thread that existed at fork time and does not exist in the child), says so on file descriptor 2,
  * and applies the {@link ChildPolicy}.
  *
- * <p>Child path (DESIGN fact 9): everything here has run once in the parent ({@link #warmUp}); it
+ * <p>Child path (docs/DESIGN.md, Child-safe code): everything here has run once in the parent ({@link #warmUp}); it
  * takes no lock another thread could hold (no registry look-up, no {@code System.err}, no logging),
  * loads no class, spins no lambda and allocates nothing ({@link ChildMessage}). What needs formatting
  * or allocating was done in the prepare handler, in the parent: {@link #prepare} keeps, for each lock

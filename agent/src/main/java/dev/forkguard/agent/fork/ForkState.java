@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Whether this process is a child forked from the JVM the agent started in.
  *
- * <p>No Java code runs in the child at fork time (DESIGN fact 3): a child handler could itself hang,
+ * <p>No Java code runs in the child at fork time (see docs/DESIGN.md, No child handler): a child handler could itself hang,
  * and would put every benign fork-then-exec at risk. Instead the prepare handler marks a fork in
  * flight and the parent handler clears the mark; in the child nobody clears it. While it is set, one
  * direct-mapped {@code getpid()} settles parent against child, and the answer is kept.

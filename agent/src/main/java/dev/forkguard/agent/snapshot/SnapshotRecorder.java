@@ -256,7 +256,7 @@ public final class SnapshotRecorder {
         return ids;
     }
 
-    /** What a child prints about this lock if it ever tries to take it (DESIGN fact 9: formatted here). */
+    /** What a child prints about this lock if it ever tries to take it (formatted here: see docs/DESIGN.md, Child-safe code). */
     private static String childText(TrackedObject record, Thread owner) {
         CreationSite site = record.site();
         String created = site == CreationSite.UNTRACKED ? " (creation site not tracked)" : " created at "

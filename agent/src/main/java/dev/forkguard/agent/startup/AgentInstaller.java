@@ -45,7 +45,7 @@ import org.slf4j.Logger;
 public final class AgentInstaller {
 
     private static final int SITES_RESOLVED_PER_PASS = 10_000;
-    /** Test-only: {@code registry} makes the lock registry throw (see ReliabilityIT). */
+    /** Test-only: {@code registry} makes the lock registry throw (see AgentStartIT). */
     private static final String FAULT_INJECTION = "forkguardTest.faultInjection";
 
 

@@ -10,7 +10,7 @@ import java.util.Arrays;
 /**
  * Finds the children a thread has forked, from {@code /proc/<pid>/task/<tid>/children}, because the
  * watchdog must find a fork's child without calling {@code waitpid}, which would reap the
- * application's own child (DESIGN fact 8).
+ * application's own child (docs/DESIGN.md, Watching a child through /proc).
  *
  * <p>The kernel lists a child under the thread that forked it, and keeps listing it while it is a
  * zombie; a child whose parent thread has exited is listed under the thread group leader.

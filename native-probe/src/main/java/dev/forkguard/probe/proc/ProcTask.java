@@ -6,7 +6,7 @@ package dev.forkguard.probe.proc;
  *
  * <p>A final class rather than a record: a record's {@code toString}, {@code equals} and
  * {@code hashCode} are bootstrapped through invokedynamic, which can hang in a forked child
- * (DESIGN fact 9).
+ * (docs/DESIGN.md, Child-safe code).
  */
 public final class ProcTask {
 

@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * One reading of {@code /proc/<pid>/stat} and its neighbours, because the watchdog judges a forked
  * child — exec'd, exited, running or hung — from the outside, without {@code waitpid}
- * (DESIGN facts 5 and 8).
+ * (docs/DESIGN.md, Watching a child through /proc).
  */
 public final class ProcessStat {
 
