@@ -6,8 +6,8 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 /**
- * Initialises the agent's JNA before {@code main} without its two slow steps, measured on JDK 17 at
- * about 100 ms together:
+ * Initialises the agent's JNA before {@code main} without its two slow steps (see docs/DESIGN.md,
+ * Start-up):
  * <ul>
  *   <li>{@code Native} unpacks {@code libjnidispatch.so} from its jar into a new temporary file at every
  *   start. Here it loads a verified copy kept in the user cache instead, named for its checksum

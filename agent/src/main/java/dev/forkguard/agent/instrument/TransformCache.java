@@ -7,8 +7,7 @@ import java.util.zip.CRC32;
 
 /**
  * Keeps each transformed JDK class in the user cache, so that later starts inline the advice without
- * running Byte Buddy: weaving the advice loaded about 780 Byte Buddy classes and took about
- * 480 ms of every start on JDK 17 (measured with {@code -Xlog:class+load}).
+ * running Byte Buddy, the largest cost of a start (see docs/DESIGN.md, Start-up).
  *
  * <p>An entry is found by the class name, a fingerprint of the agent jar (any change to the advice
  * or to Byte Buddy changes it) and the CRC-32 of the class file the JVM hands over; it holds that

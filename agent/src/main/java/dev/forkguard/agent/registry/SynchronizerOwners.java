@@ -11,8 +11,8 @@ import java.util.concurrent.locks.StampedLock;
  * {@code AbstractOwnableSynchronizer.exclusiveOwnerThread}.
  *
  * <p>Why: {@code ThreadMXBean.dumpAllThreads(.., lockedSynchronizers = true, ..)} finds owned
- * synchronizers by walking the whole heap inside its safepoint. Measured in the fork window here:
- * 7 to 12 ms with a small heap, growing with heap size, all of it added to the fork pause. Reading
+ * synchronizers by walking the whole heap inside its safepoint, a cost that grows with the heap and
+ * is all added to the fork pause (see docs/DESIGN.md, The fork window). Reading
  * the owner of each lock the agent tracks costs nanoseconds a lock. The package is opened to the
  * agent's module alone, by {@code Instrumentation.redefineModule}, before {@link #init} runs.
  */

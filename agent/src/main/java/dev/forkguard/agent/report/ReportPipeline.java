@@ -143,8 +143,7 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
 
     /**
      * Takes, builds and renders one throw-away snapshot before any real fork, so that the first real
-     * fork pays no class loading or cold code inside its pause: measured on the demo, the first
-     * snapshot took 12 to 30 ms without this.
+     * fork pays no class loading or cold code inside its pause (see docs/DESIGN.md, The fork window).
      */
     private void warmUp() {
         if (recorder == null) {

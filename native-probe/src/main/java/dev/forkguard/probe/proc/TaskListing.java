@@ -7,7 +7,7 @@ import java.util.Arrays;
  * The thread ids of this process, listed inside the fork window and parsed after it. The listing is
  * one raw copy of {@code /proc/self/task}'s directory entries ({@code getdents64}); Java's file API
  * there made a {@code Path} and a {@code String} per thread in code that runs once a fork, so mostly
- * interpreted: 7 to 9 ms with 1,000 threads, inside the fork pause. Where the raw calls are not
+ * interpreted, inside the fork pause (see docs/DESIGN.md, The fork window). Where the raw calls are not
  * available (glibc before 2.30) the Java listing is used instead.
  */
 public final class TaskListing {
