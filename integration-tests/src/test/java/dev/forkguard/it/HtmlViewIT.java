@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * JSON report to one HTML file, and headless Chromium (Debian's, installed here when missing, as root,
  * as CI runs) loads it from disk. The page writes what it laid out into the DOM; the screenshot is
  * checked for the graph's colours where the graph is. With {@code -Dforkguard.it.writeDocs=true} the
- * screenshot replaces docs/images/fork-view.png, which the README shows.
+ * screenshot replaces docs/images/fork-view.png, which docs/USAGE.md shows.
  */
 class HtmlViewIT {
 
