@@ -1,0 +1,68 @@
+import json
+import sys
+import threading
+
+from forkguard import _context
+
+
+def waits_here(ready, release):
+    ready.set()
+    release.wait(30)
+
+
+def forking_function():
+    return json.loads(_context.collect(sys._getframe()))  # the line a fork would be on
+
+
+def test_names_the_forking_code_and_every_other_thread_with_its_stack():
+    ready, release = threading.Event(), threading.Event()
+    t = threading.Thread(target=waits_here, args=(ready, release), name="model-loader", daemon=True)
+    t.start()
+    try:
+        assert ready.wait(30)
+        ctx = forking_function()
+    finally:
+        release.set()
+        t.join(30)
+    assert ctx["host"] == "python"
+    assert ctx["version"] == ".".join(str(v) for v in sys.version_info[:3])
+    assert ctx["forkedBy"] == "os.fork"
+    newest = ctx["forkingThread"]["stack"][-1]
+    assert newest["function"] == "forking_function"
+    assert newest["file"] == __file__
+    assert newest["code"] == "return json.loads(_context.collect(sys._getframe()))  # the line a fork would be on"
+    assert ctx["forkingThread"]["stack"][-2]["function"] == "test_names_the_forking_code_and_every_other_thread_with_its_stack"
+    assert ctx["forkingThread"]["nativeId"] == threading.get_native_id()
+    loader = [x for x in ctx["threads"] if x["name"] == "model-loader"]
+    assert len(loader) == 1
+    assert loader[0]["daemon"] is True
+    assert loader[0]["nativeId"] == t.native_id
+    functions = [f["function"] for f in loader[0]["stack"]]
+    assert "waits_here" in functions
+    assert functions[0] == "_bootstrap"  # oldest first, newest last
+    assert all(x["nativeId"] != threading.get_native_id() for x in ctx["threads"])
+    assert ctx["collectMicros"] >= 0
+
+
+def test_a_fork_by_multiprocessing_says_so():
+    stack = [{"file": "/srv/app.py", "line": 3, "function": "main"},
+             {"file": "/usr/lib/python3.11/multiprocessing/popen_fork.py", "line": 66, "function": "_launch"}]
+    assert _context._how_forked(stack) == ("multiprocessing", "fork")
+
+
+def test_the_runner_frames_of_python_m_forkguard_are_left_out():
+    stack = [{"file": "<frozen runpy>", "line": 198, "function": "_run_module_as_main"},
+             {"file": _context._PACKAGE_DIR + "__main__.py", "line": 50, "function": "<module>"},
+             {"file": "/usr/lib/python3.11/runpy.py", "line": 88, "function": "_run_code"},
+             {"file": "/srv/app.py", "line": 3, "function": "<module>"},
+             {"file": "/srv/app.py", "line": 9, "function": "main"}]
+    assert [f["file"] for f in _context.program_frames(stack)] == ["/srv/app.py", "/srv/app.py"]
+    assert _context.program_frames(stack[:1]) == stack[:1]  # never empty
+
+
+def test_deep_recursion_keeps_the_newest_frames():
+    def down(n):
+        return down(n - 1) if n else _context.frames(sys._getframe())
+    stack = down(200)
+    assert len(stack) == _context.MAX_FRAMES
+    assert stack[-1]["function"] == "down"
