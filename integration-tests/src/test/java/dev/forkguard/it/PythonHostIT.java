@@ -142,6 +142,31 @@ class PythonHostIT {
         assertThat(forking.get(forking.size() - 1).path("function").asText()).isEqualTo("_launch"); // os.fork()'s caller
         assertThat(python.path("startMethod").asText()).isEqualTo("fork");
         assertThat(python.path("vanishingThreads").findValuesAsText("name")).contains("model-loader");
+        htmlViewShowsThePythonSide(json, new ObjectMapper().readTree(json.toFile()).path("forkingThread").path("id")
+                .asLong());
+    }
+
+    /** The HTML view of that report, in headless Chromium: the Python thread's node, the forking traceback. */
+    private void htmlViewShowsThePythonSide(Path json, long forkingId) throws Exception {
+        Path chromium = Paths.get("/usr/bin/chromium");
+        assertThat(chromium).as("Chromium is needed (HtmlViewIT installs it): apt-get install chromium").exists();
+        Path html = reportDir.resolve("view.html");
+        String[] cli = run(List.of(ForkedJvm.JAVA_HOME.resolve("bin/java").toString(), "-jar",
+                ForkedJvm.AGENT_JAR.toAbsolutePath().toString(), "report", "--format", "html", json.toString(), "-o",
+                html.toString()), Map.of(), 60);
+        assertThat(cli[0]).as(cli[1]).isEqualTo("0");
+        Path profile = Files.createTempDirectory(reportDir, "chromium-profile-");
+        String[] dump = run(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile, "--window-size=1400,900", "--virtual-time-budget=5000", "--dump-dom",
+                html.toUri() + "#select=thread:" + forkingId), Map.of(), 120);
+        String dom = dump[1];
+        assertThat(dom).as(dom).contains("data-graph=\"rendered\"")
+                .containsPattern("data-node-id=\"python:\\d+\" data-classes=\"python vanishing\"")
+                .contains("vanishing Python thread: model-loader");
+        String details = dom.substring(dom.indexOf("<aside id=\"details\""), dom.indexOf("</aside>"));
+        assertThat(details).contains("<dt>Python code that forked (most recent call last)</dt>")
+                .contains("File \"" + HOST_APP + "\", line " + forkLine() + ", in launch_workers");
     }
 
     @Test
