@@ -11,7 +11,7 @@ def waits_here(ready, release):
 
 
 def forking_function():
-    return json.loads(_context.collect(sys._getframe()))  # the line a fork would be on
+    return _context.decode(_context.collect(sys._getframe()))  # the line a fork would be on
 
 
 def test_names_the_forking_code_and_every_other_thread_with_its_stack():
@@ -30,7 +30,7 @@ def test_names_the_forking_code_and_every_other_thread_with_its_stack():
     newest = ctx["forkingThread"]["stack"][-1]
     assert newest["function"] == "forking_function"
     assert newest["file"] == __file__
-    assert newest["code"] == "return json.loads(_context.collect(sys._getframe()))  # the line a fork would be on"
+    assert newest["code"] == "return _context.decode(_context.collect(sys._getframe()))  # the line a fork would be on"
     assert ctx["forkingThread"]["stack"][-2]["function"] == "test_names_the_forking_code_and_every_other_thread_with_its_stack"
     assert ctx["forkingThread"]["nativeId"] == threading.get_native_id()
     loader = [x for x in ctx["threads"] if x["name"] == "model-loader"]
@@ -45,24 +45,28 @@ def test_names_the_forking_code_and_every_other_thread_with_its_stack():
 
 
 def test_a_fork_by_multiprocessing_says_so():
-    stack = [{"file": "/srv/app.py", "line": 3, "function": "main"},
-             {"file": "/usr/lib/python3.11/multiprocessing/popen_fork.py", "line": 66, "function": "_launch"}]
-    assert _context._how_forked(stack) == ("multiprocessing", "fork")
+    assert _context.how_forked(["/srv/app.py", "/usr/lib/python3.11/multiprocessing/popen_fork.py"]) == \
+        ("multiprocessing", "fork")
+    assert _context.how_forked(["/srv/app.py"])[0] == "os.fork"
 
 
 def test_the_runner_frames_of_python_m_forkguard_are_left_out():
-    stack = [{"file": "<frozen runpy>", "line": 198, "function": "_run_module_as_main"},
-             {"file": _context._PACKAGE_DIR + "__main__.py", "line": 50, "function": "<module>"},
-             {"file": "/usr/lib/python3.11/runpy.py", "line": 88, "function": "_run_code"},
-             {"file": "/srv/app.py", "line": 3, "function": "<module>"},
-             {"file": "/srv/app.py", "line": 9, "function": "main"}]
-    assert [f["file"] for f in _context.program_frames(stack)] == ["/srv/app.py", "/srv/app.py"]
-    assert _context.program_frames(stack[:1]) == stack[:1]  # never empty
+    assert _context._runner_file("<frozen runpy>")
+    assert _context._runner_file("/usr/lib/python3.11/runpy.py")
+    assert _context._runner_file(_context._PACKAGE_DIR + "__main__.py")
+    assert not _context._runner_file("/srv/app.py")
+
+
+def test_the_text_lists_each_file_once():
+    text = _context.collect(sys._getframe())
+    raw = json.loads(text)
+    assert len(raw["files"]) == len(set(raw["files"]))
+    assert raw["forkingThread"]["frames"][-1][0] == raw["files"].index(__file__)
 
 
 def test_deep_recursion_keeps_the_newest_frames():
     def down(n):
-        return down(n - 1) if n else _context.frames(sys._getframe())
+        return down(n - 1) if n else _context._Encoder().frames(sys._getframe())
     stack = down(200)
     assert len(stack) == _context.MAX_FRAMES
-    assert stack[-1]["function"] == "down"
+    assert stack[-1][2] == "down"

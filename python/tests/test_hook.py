@@ -6,7 +6,7 @@ import warnings
 
 import pytest
 
-from forkguard import _hook
+from forkguard import _context, _hook
 
 
 class Bridge:
@@ -79,7 +79,7 @@ def test_each_fork_hands_its_context_over_before_the_fork(monkeypatch):
     fork_and_reap()
     # The child's hand-over (if any) would be in the child's copy: the parent saw exactly its own.
     assert len(bridge.texts) == 1
-    ctx = json.loads(bridge.texts[0])
+    ctx = _context.decode(bridge.texts[0])
     assert ctx["forkingThread"]["stack"][-1]["function"] == "fork_and_reap"
     assert ctx["forkingThread"]["stack"][-1]["code"] == "pid = os.fork()  # forked by fork_and_reap"
 

@@ -36,29 +36,37 @@ public final class PythonHostParser {
             if (root == null || !HOST.equals(root.path("host").asText())) {
                 return null;
             }
+            List<String> files = new ArrayList<>();
+            for (JsonNode f : root.path("files")) {
+                files.add(f.asText());
+            }
             List<PythonThread> vanishing = new ArrayList<>();
             for (JsonNode t : root.path("threads")) {
                 if (vanishing.size() < MAX_THREADS) {
-                    vanishing.add(thread(t));
+                    vanishing.add(thread(t, files));
                 }
             }
             JsonNode forking = root.path("forkingThread");
             return new PythonHost(text(root, "version"), text(root, "implementation"), text(root, "startMethod"),
                     text(root, "forkedBy"), root.path("collectMicros").asLong(),
-                    forking.isObject() ? thread(forking) : null, vanishing);
+                    forking.isObject() ? thread(forking, files) : null, vanishing);
         } catch (Exception e) {
             return null;
         }
     }
 
-    private static PythonThread thread(JsonNode t) {
+    /** Frames come as [file index, line, function(, source line)], oldest first. */
+    private static PythonThread thread(JsonNode t, List<String> files) {
         List<PythonFrame> stack = new ArrayList<>();
-        JsonNode frames = t.path("stack");
+        JsonNode frames = t.path("frames");
         // Newest last, as Python prints it: when cut, keep the newest frames.
         int from = Math.max(0, frames.size() - MAX_FRAMES);
         for (int i = from; i < frames.size(); i++) {
             JsonNode f = frames.get(i);
-            stack.add(new PythonFrame(text(f, "file"), f.path("line").asInt(), text(f, "function"), text(f, "code")));
+            int file = f.path(0).asInt(-1);
+            String code = f.path(3).isTextual() ? f.path(3).asText() : null;
+            stack.add(new PythonFrame(file >= 0 && file < files.size() ? files.get(file) : "?", f.path(1).asInt(),
+                    f.path(2).asText(), code == null || code.isEmpty() ? null : code));
         }
         JsonNode nativeId = t.path("nativeId");
         return new PythonThread(text(t, "name"), nativeId.canConvertToInt() ? nativeId.asInt() : null,

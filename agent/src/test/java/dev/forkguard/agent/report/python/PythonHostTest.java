@@ -13,13 +13,12 @@ class PythonHostTest {
     /** As python/forkguard/_context.py writes it (python/tests check that side). */
     static final String HANDED_OVER = "{\"host\":\"python\",\"version\":\"3.11.2\",\"implementation\":\"CPython\","
             + "\"startMethod\":\"fork\",\"forkedBy\":\"multiprocessing\",\"collectMicros\":140,"
-            + "\"forkingThread\":{\"name\":\"MainThread\",\"nativeId\":4000,\"daemon\":false,\"stack\":["
-            + "{\"file\":\"/srv/app.py\",\"line\":40,\"function\":\"launch_workers\",\"code\":\"child.start()\"},"
-            + "{\"file\":\"/usr/lib/python3.11/multiprocessing/popen_fork.py\",\"line\":66,\"function\":\"_launch\","
-            + "\"code\":\"self.pid = os.fork()\"}]},"
-            + "\"threads\":[{\"name\":\"model-loader\",\"nativeId\":4010,\"daemon\":true,\"stack\":["
-            + "{\"file\":\"/srv/app.py\",\"line\":28,\"function\":\"wait_for_model\"}],\"someLaterField\":1},"
-            + "{\"name\":\"<thread 7 not known to threading>\",\"nativeId\":null,\"daemon\":false,\"stack\":[]}]}";
+            + "\"files\":[\"/srv/app.py\",\"/usr/lib/python3.11/multiprocessing/popen_fork.py\"],"
+            + "\"forkingThread\":{\"name\":\"MainThread\",\"nativeId\":4000,\"daemon\":false,\"frames\":["
+            + "[0,40,\"launch_workers\",\"child.start()\"],[1,66,\"_launch\",\"self.pid = os.fork()\"]]},"
+            + "\"threads\":[{\"name\":\"model-loader\",\"nativeId\":4010,\"daemon\":true,\"frames\":["
+            + "[0,28,\"wait_for_model\"]],\"someLaterField\":1},"
+            + "{\"name\":\"<thread 7 not known to threading>\",\"nativeId\":null,\"daemon\":false,\"frames\":[]}]}";
 
     @Test
     void theHandOverIsReadWithUnknownFieldsIgnored() {
