@@ -32,6 +32,10 @@ def main():
     if how == "pool":
         with multiprocessing.get_context("fork").Pool(2) as workers:
             print("pool:", workers.map(square, range(4)), flush=True)
+        # Pool.terminate() sends SIGTERM, which a forked JVM child ignores (no Signal Dispatcher thread).
+        for p in multiprocessing.active_children():
+            p.kill()
+            p.join()
     else:
         pid = os.fork()
         if pid == 0:

@@ -39,7 +39,8 @@ public final class ThreadBlockRenderer {
             thread(b, r.forkingThread(), r.orphanedLocks());
         }
         PythonBlockRenderer.forkingCode(b, r.python());
-        if (r.nativeCallers() != null && !r.nativeCallers().isEmpty()) {
+        // Python's own traceback says what the interpreter's native frames would (the JSON keeps them).
+        if (r.nativeCallers() != null && !r.nativeCallers().isEmpty() && !PythonBlockRenderer.hasForkingCode(r.python())) {
             b.append("Native code that called fork() (likely callers, nearest first):\n");
             for (String frame : r.nativeCallers()) {
                 b.append("      at ").append(frame).append('\n');

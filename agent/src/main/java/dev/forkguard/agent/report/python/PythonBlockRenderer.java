@@ -15,6 +15,11 @@ public final class PythonBlockRenderer {
 
     private PythonBlockRenderer() {}
 
+    /** True when the report carries the Python code that forked. */
+    public static boolean hasForkingCode(PythonHost p) {
+        return p != null && p.forkingThread() != null && !p.forkingThread().stack().isEmpty();
+    }
+
     /** The Python code that forked, after the forking thread's Java lines. */
     public static void forkingCode(StringBuilder b, PythonHost p) {
         if (p == null || p.forkingThread() == null) {
