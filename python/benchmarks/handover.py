@@ -28,6 +28,7 @@ from forkguard import _context, _hook  # noqa: E402
 SECTION = "## Python hand-over"
 THREAD_COUNTS = (10, 100)
 STACK_DEPTH = 8
+FORK_SPACING = 0.25
 
 
 def parked(depth, ready, release):
@@ -37,13 +38,25 @@ def parked(depth, ready, release):
     release.wait()
 
 
-def median_us(fn, rounds):
+def timed_us(fn, rounds):
+    """(median, fastest) of ``rounds`` calls, µs."""
     samples = []
     for _ in range(rounds):
         t0 = time.perf_counter_ns()
         fn()
         samples.append(time.perf_counter_ns() - t0)
-    return statistics.median(samples) / 1000
+    return statistics.median(samples) / 1000, min(samples) / 1000
+
+
+_hook_marks = {"start": 0, "end": 0}
+
+
+def _mark_start():
+    _hook_marks["start"] = time.perf_counter_ns()
+
+
+def _mark_end():
+    _hook_marks["end"] = time.perf_counter_ns()
 
 
 def fork_once():
@@ -68,19 +81,23 @@ def measure(n, rounds, forks):
         frame = sys._getframe()
         for _ in range(50):  # warm-up: linecache, JPype's method resolution
             _hook.before_fork()
-        collect = median_us(lambda: _context.collect(frame), rounds)
-        handover = median_us(_hook.before_fork, rounds)
+        collect = timed_us(lambda: _context.collect(frame), rounds)
+        handover = timed_us(_hook.before_fork, rounds)
         size = len(_context.collect(frame))
         real_bridge = _hook._bridge
-        on, off = [], []
+        on, off, in_fork = [], [], []
         for i in range(forks * 2):
             hooked = i % 2 == 0
             _hook._bridge = real_bridge if hooked else None
             _hook._bridge_missing = not hooked  # bridge() then returns None: the hook does nothing
             (on if hooked else off).append(fork_once())
-            time.sleep(0.03)
+            if hooked:
+                in_fork.append(_hook_marks["end"] - _hook_marks["start"])
+            time.sleep(FORK_SPACING)  # the agent's reporter handles the fork meanwhile
         _hook._bridge, _hook._bridge_missing = real_bridge, False
-        return {"threads": n, "collectMicros": collect, "handOverMicros": handover, "bytes": size,
+        return {"threads": n, "collectMicros": collect[0], "collectFastestMicros": collect[1],
+                "handOverMicros": handover[0], "handOverFastestMicros": handover[1], "bytes": size,
+                "handOverInForkMicros": statistics.median(in_fork) / 1000,
                 "forkWithHookMicros": statistics.median(on) / 1000, "forkHookIdleMicros": statistics.median(off) / 1000,
                 "forks": forks}
     finally:
@@ -95,21 +112,30 @@ def render(results):
              "What forkguard's Python hook adds to each fork of a Python program hosting a JVM: it gathers the "
              "Python view (the forking code, every other thread's stack) and hands it to the agent, before the "
              "fork, in the forking thread. `python/benchmarks/handover.py` measures it in one process, side by "
-             "side (medians; threads parked %d calls deep; %s %s, JPype %s, %s; run %s):" % (
+             "side (threads parked %d calls deep; %s %s, JPype %s, %s; run %s, load average %s before):" % (
                  STACK_DEPTH, results["implementation"], results["python"], results["jpype"], results["java"],
-                 results["when"]),
+                 results["when"], results.get("load", "?")),
              "",
-             "| Python threads | gathering | hand-over (gathering + JPype call) | text handed over | os.fork() with the hook | os.fork(), hook idle |",
-             "|---|---|---|---|---|---|"]
+             "| Python threads | gathering, no fork: median (fastest) | hand-over, no fork: median (fastest) "
+             "| hand-over in a real fork | text | os.fork() with the hook | os.fork(), hook idle | ratio |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in results["runs"]:
-        lines.append("| %d | %.0f µs | %.0f µs | %.1f KB | %.2f ms | %.2f ms |" % (
-            r["threads"], r["collectMicros"], r["handOverMicros"], r["bytes"] / 1024.0,
-            r["forkWithHookMicros"] / 1000, r["forkHookIdleMicros"] / 1000))
+        lines.append("| %d | %.0f µs (%.0f) | %.0f µs (%.0f) | %.2f ms | %.1f KB | %.2f ms | %.2f ms | %.2fx |" % (
+            r["threads"], r["collectMicros"], r["collectFastestMicros"], r["handOverMicros"],
+            r["handOverFastestMicros"], r["handOverInForkMicros"] / 1000, r["bytes"] / 1024.0,
+            r["forkWithHookMicros"] / 1000, r["forkHookIdleMicros"] / 1000,
+            r["forkWithHookMicros"] / r["forkHookIdleMicros"]))
     lines += ["",
-              "The fork columns are os.fork() as the program sees it (%d forks each, alternating, the child "
-              "_exit()s at once), with the agent's own snapshot in both; their difference is the hand-over plus "
-              "noise. The agent stores the text inside the fork and parses it after, on its reporter thread. "
-              "Measured on a machine shared with other builds: compare within a row." % r0["forks"], ""]
+              "Gathering (Python only) and hand-over (gathering, encoding and the JPype call): %d calls each, "
+              "in a loop without forks. Timed inside real forks (between two other before-fork hooks) it costs "
+              "more; likely the cause DESIGN.md measured for the agent's first thread dump after a fork (each "
+              "page first written after a fork faults), not profiled here. The fork columns: "
+              "os.fork() as the program sees it, before-fork hooks included, medians of %d forks each, "
+              "alternating with and without the hand-over, %d ms apart, the child _exit()s at once, the agent's "
+              "snapshot in both. Inside the fork the agent only takes the text; it parses it after, on its "
+              "reporter thread. The first hand-over of a process also reads the forking code's source files "
+              "(linecache), not counted here." % (results.get("rounds", 0), r0["forks"], FORK_SPACING * 1000),
+              ""]
     return "\n".join(lines)
 
 
@@ -136,7 +162,7 @@ def main():
     p.add_argument("--results", default=os.path.join(REPO, "benchmarks/target/python-handover.json"))
     p.add_argument("--render", metavar="JSON", help="write the section from saved results, measuring nothing")
     p.add_argument("--rounds", type=int, default=300)
-    p.add_argument("--forks", type=int, default=40)
+    p.add_argument("--forks", type=int, default=30)
     a = p.parse_args()
     if a.render:
         with open(a.render, encoding="utf-8") as f:
@@ -146,10 +172,14 @@ def main():
         import jpype
         jpype.startJVM(a.libjvm, forkguard.javaagent_arg("watchdog=0,logLevel=warn"),
                        classpath=["/usr/share/java/org.jpype.jar"])
+        # Before-fork hooks run last registered first: start mark, forkguard's hook, end mark.
+        os.register_at_fork(before=_mark_end)
         forkguard.install(agent=False)
+        os.register_at_fork(before=_mark_start)
         assert _hook.bridge() is not None, "the JVM has no forkguard agent"
         system = jpype.JClass("java.lang.System")
-        results = {"python": platform.python_version(), "implementation": platform.python_implementation(),
+        results = {"rounds": a.rounds, "load": " / ".join("%.2f" % x for x in os.getloadavg()),
+                   "python": platform.python_version(), "implementation": platform.python_implementation(),
                    "jpype": jpype.__version__, "java": "Java " + str(system.getProperty("java.version")),
                    "when": time.strftime("%Y-%m-%d", time.gmtime()),
                    "runs": [measure(n, a.rounds, a.forks) for n in THREAD_COUNTS]}
