@@ -106,8 +106,12 @@ public final class SnapshotRecorder {
             callers = null;
         }
         // The host's (Python's) own view of this fork, handed over by its before-fork hook: taken
-        // as it is, parsed after the fork. Not by a status query or the warm-up: it is a fork's.
-        String hostContext = sequence == 0 ? null : HostForkContext.takeForCurrentFork();
+        // as it is, parsed after the fork. The warm-up calls it too (so no fork links it first), on
+        // a thread that never hands over; a status query is not a fork and keeps nothing.
+        String hostContext = HostForkContext.takeForCurrentFork();
+        if (sequence == 0) {
+            hostContext = null;
+        }
         final Map<Long, List<TrackedObject>> owned = new HashMap<>();
         final List<Object> childSyncs = new ArrayList<>();
         final List<String> childTexts = new ArrayList<>();
