@@ -38,10 +38,12 @@ SHOW = textwrap.dedent("""
 def test_runs_a_script_with_its_arguments_the_agent_and_the_hook(tmp_path, jar):
     script = tmp_path / "prog.py"
     script.write_text(SHOW + "sys.exit(3)\n")
-    r = run(["--options", "reportDir=/tmp/r", str(script), "--flag", "x"], str(tmp_path), jar)
+    # The program's own options, even those named like the runner's, are the program's.
+    r = run(["--options", "reportDir=/tmp/r", str(script), "--flag", "x", "--options", "y", "-m", "z"],
+            str(tmp_path), jar)
     assert r.returncode == 3, r.stderr
     assert "name __main__\n" in r.stdout
-    assert "argv %r\n" % [str(script), "--flag", "x"] in r.stdout
+    assert "argv %r\n" % [str(script), "--flag", "x", "--options", "y", "-m", "z"] in r.stdout
     assert "tool -javaagent:%s=reportDir=/tmp/r\n" % jar in r.stdout
     assert "hook True\n" in r.stdout
     assert "path0 %s\n" % tmp_path in r.stdout
