@@ -70,3 +70,19 @@ def test_deep_recursion_keeps_the_newest_frames():
     stack = down(200)
     assert len(stack) == _context.MAX_FRAMES
     assert stack[-1][2] == "down"
+
+
+def test_a_fork_from_another_thread_lists_the_main_thread_as_vanishing():
+    out = {}
+
+    def worker_handler():
+        out["ctx"] = forking_function()
+    t = threading.Thread(target=worker_handler, name="Thread-1 (_handle_workers)")
+    t.start()
+    t.join(30)
+    ctx = out["ctx"]
+    assert ctx["forkingThread"]["name"] == "Thread-1 (_handle_workers)"
+    assert [f["function"] for f in ctx["forkingThread"]["stack"]][-2:] == ["worker_handler", "forking_function"]
+    main = [x for x in ctx["threads"] if x["name"] == "MainThread"]
+    assert len(main) == 1 and main[0]["nativeId"] == threading.main_thread().native_id
+    assert main[0]["stack"][-1]["function"] == "test_a_fork_from_another_thread_lists_the_main_thread_as_vanishing"

@@ -208,6 +208,29 @@ class PythonHostIT {
     }
 
     @Test
+    void aJvmStartedWithoutTheAgentGetsOneWarningLineAndTheForksGoOn() throws Exception {
+        String program = String.join("\n",
+                "import os, sys, jpype",
+                "jpype.startJVM(sys.argv[1], classpath=['/usr/share/java/org.jpype.jar'])",
+                "import forkguard",
+                "forkguard.install()  # too late to add the agent: the JVM runs without it",
+                "for _ in range(3):",
+                "    pid = os.fork()",
+                "    if pid == 0:",
+                "        os._exit(7)",
+                "    print('child exit code', os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), flush=True)");
+        String[] r = run(List.of("/usr/bin/python3", "-c", program,
+                ForkedJvm.JAVA_HOME.resolve("lib/server/libjvm.so").toString()),
+                Map.of("PYTHONPATH", PYTHON_PACKAGE.toString(), "FORKGUARD_AGENT_JAR",
+                        ForkedJvm.AGENT_JAR.toAbsolutePath().toString()), 120);
+        assertThat(r[0]).as(r[1]).isEqualTo("0");
+        assertThat(r[1].split("forkguard: the JVM in this process was started without the forkguard agent", -1))
+                .as(r[1]).hasSize(2);
+        assertThat(r[1].split("child exit code 7", -1)).as(r[1]).hasSize(4);
+        assertThat(r[1]).doesNotContain("Traceback").doesNotContain("[forkguard]");
+    }
+
+    @Test
     void spawnAndForkserverRaiseNoFalseAlarm() throws Exception {
         for (String method : List.of("spawn", "forkserver")) {
             String out = python(method);
