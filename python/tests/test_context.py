@@ -85,4 +85,6 @@ def test_a_fork_from_another_thread_lists_the_main_thread_as_vanishing():
     assert [f["function"] for f in ctx["forkingThread"]["stack"]][-2:] == ["worker_handler", "forking_function"]
     main = [x for x in ctx["threads"] if x["name"] == "MainThread"]
     assert len(main) == 1 and main[0]["nativeId"] == threading.main_thread().native_id
-    assert main[0]["stack"][-1]["function"] == "test_a_fork_from_another_thread_lists_the_main_thread_as_vanishing"
+    # The main thread waits in join(), called from this test.
+    assert "test_a_fork_from_another_thread_lists_the_main_thread_as_vanishing" in \
+        [f["function"] for f in main[0]["stack"]]
