@@ -6,7 +6,7 @@ Starts a JVM through JPype with the agent (watchdog off), starts N Python thread
 deep, and measures side by side in one process: gathering the context alone, the whole hand-over
 (gathering plus the JPype call into the agent's bridge), its size, and os.fork() (child _exit()s at
 once) with the hook handing over and with it idle, alternating. Medians. A benchmark, not a test:
-nothing is asserted. With --doc it writes its section into that file (benchmarks/run.sh does so
+nothing is asserted (PythonHostIT runs it with tiny counts so it keeps working). With --doc it writes its section into that file (benchmarks/run.sh does so
 after the Java benchmarks); --render JSON writes the section from saved results without measuring.
 """
 import argparse

@@ -230,6 +230,20 @@ class PythonHostIT {
         assertThat(r[1]).doesNotContain("Traceback").doesNotContain("[forkguard]");
     }
 
+    /** The hand-over benchmark with tiny counts, only so that it keeps running; its figures are not looked at. */
+    @Test
+    void handOverBenchmarkRuns() throws Exception {
+        Path results = reportDir.resolve("python-handover.json");
+        String[] r = run(List.of("/usr/bin/python3", PYTHON_PACKAGE.resolve("benchmarks/handover.py").toString(),
+                "--agent", ForkedJvm.AGENT_JAR.toAbsolutePath().toString(), "--libjvm",
+                ForkedJvm.JAVA_HOME.resolve("lib/server/libjvm.so").toString(), "--rounds", "3", "--forks", "2",
+                "--results", results.toString()), Map.of(), 300);
+        assertThat(r[0]).as(r[1]).isEqualTo("0");
+        assertThat(r[1]).as(r[1]).contains("## Python hand-over").containsPattern("\n\\| 10 \\| ")
+                .containsPattern("\n\\| 100 \\| ");
+        assertThat(results).exists();
+    }
+
     @Test
     void spawnAndForkserverRaiseNoFalseAlarm() throws Exception {
         for (String method : List.of("spawn", "forkserver")) {
