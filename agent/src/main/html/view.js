@@ -6,7 +6,7 @@
   var report = JSON.parse(document.getElementById('forkguard-report').textContent);
   var COLORS = {
     forking: '#1e8e3e', holder: '#e8710a', thread: '#9aa0a6', agent: '#dadce0', lock: '#d93025',
-    classInit: '#9334e6', os: '#bdc1c6', HUNG: '#d93025', EXITED: '#5f6368', RUNNING: '#f9ab00', EXEC: '#1a73e8'
+    classInit: '#9334e6', os: '#bdc1c6', python: '#3776ab', HUNG: '#d93025', EXITED: '#5f6368', RUNNING: '#f9ab00', EXEC: '#1a73e8'
   };
 
   function el(tag, cls, text) {
@@ -113,6 +113,10 @@
       edges.push({ group: 'edges', classes: 'initialises', data: { id: 'edge:class:' + i,
         source: 'thread:' + c.threadId, target: id, label: 'initialising' } });
     });
+    pythonThreads().forEach(function (t, i) {
+      nodes.push({ group: 'nodes', classes: 'python vanishing',
+        data: { id: 'python:' + i, label: t.name, kind: 'vanishing Python thread', item: t } });
+    });
     var os = report.osThreads || [];
     if (os.length) {
       nodes.push({ group: 'nodes', classes: 'os vanishing',
@@ -123,6 +127,20 @@
     var ids = {};
     nodes.forEach(function (n) { ids[n.data.id] = true; });
     return nodes.concat(edges.filter(function (e) { return ids[e.data.source] && ids[e.data.target]; }));
+  }
+
+  // The fork seen from Python (forkguard's Python package): tracebacks as Python prints them.
+  function pythonThreads() {
+    return report.python && report.python.vanishingThreads ? report.python.vanishingThreads : [];
+  }
+
+  function pythonTraceback(stack) {
+    var lines = [];
+    (stack || []).forEach(function (f) {
+      lines.push('File "' + f.file + '", line ' + f.line + ', in ' + f.function);
+      if (f.code) { lines.push('  ' + f.code); }
+    });
+    return lines;
   }
 
   var style = [
@@ -138,6 +156,7 @@
     { selector: 'node.lock', style: { 'background-color': COLORS.lock, 'shape': 'octagon', 'width': 34, 'height': 34,
       'border-width': 3, 'border-color': '#a50e0e', 'font-weight': 'bold', 'color': '#a50e0e' } },
     { selector: 'node.classInit', style: { 'background-color': COLORS.classInit, 'shape': 'tag', 'width': 30, 'height': 30 } },
+    { selector: 'node.python', style: { 'background-color': COLORS.python, 'shape': 'round-rectangle' } },
     { selector: 'node.os', style: { 'background-color': COLORS.os, 'shape': 'barrel', 'width': 44, 'height': 30 } },
     { selector: 'node.child', style: { 'shape': 'ellipse', 'width': 36, 'height': 36, 'background-color': COLORS.EXITED } },
     { selector: 'node.child.HUNG', style: { 'background-color': COLORS.HUNG } },
@@ -158,7 +177,8 @@
     var ul = document.getElementById('legend');
     [['forking thread', COLORS.forking], ['vanishes holding a lock', COLORS.holder],
       ['orphaned lock', COLORS.lock], ['vanishes', COLORS.thread], ['class being initialised', COLORS.classInit],
-      ['JVM-internal / native', COLORS.os]].forEach(function (p) {
+      ['JVM-internal / native', COLORS.os]].concat(pythonThreads().length ? [['Python thread', COLORS.python]] : [])
+      .forEach(function (p) {
       var li = el('li');
       var sw = el('span', 'swatch');
       sw.style.background = p[1];
@@ -208,6 +228,11 @@
       field(dl, 'Locked at', x.lockedAt);
       field(dl, 'Created at', x.createdAt || (x.kind === 'MONITOR' ? 'not tracked (a monitor)' : 'not tracked'));
       field(dl, 'Creation stack', x.creationStack);
+    } else if (data.id.indexOf('python:') === 0) {
+      field(dl, 'Python thread', '"' + x.name + '"' + (x.daemon ? ' daemon' : '')
+          + (x.nativeId !== null && x.nativeId !== undefined ? ', native id ' + x.nativeId : ''));
+      field(dl, 'Python', report.python.implementation + ' ' + report.python.version);
+      field(dl, 'Stack at the fork (most recent call last)', pythonTraceback(x.stack));
     } else if (data.id.indexOf('class:') === 0) {
       field(dl, 'Class', x.className);
       field(dl, 'Initialised by', '"' + x.threadName + '" #' + x.threadId);
@@ -218,6 +243,12 @@
       field(dl, 'Start stack', x.startStack);
       if (x.executor) { field(dl, 'Worker of', x.executor.identity + ', created at ' + x.executor.createdAt); }
       field(dl, 'Stack at the fork', x.stack);
+      if (data.kind === 'forking thread' && report.python && report.python.forkingThread) {
+        var p = report.python;
+        field(dl, 'Python code that forked (most recent call last)', pythonTraceback(p.forkingThread.stack));
+        field(dl, 'Python', p.implementation + ' ' + p.version + '; forked by ' + p.forkedBy
+            + (p.startMethod ? ', multiprocessing start method ' + p.startMethod : ''));
+      }
     }
     pane.appendChild(dl);
     pane.appendChild(el('p', 'hint', 'Click a node for its creation site and stack.'));

@@ -32,7 +32,8 @@ final class BootBridge {
             "dev.forkguard.bridge.ForkguardBridge",
             "dev.forkguard.bridge.ForkguardBridge$1",
             "dev.forkguard.bridge.ForkguardBridge$2",
-            "dev.forkguard.bridge.ForkguardBridge$NoHooks");
+            "dev.forkguard.bridge.ForkguardBridge$NoHooks",
+            "dev.forkguard.bridge.HostForkContext");
 
     private BootBridge() {}
 

@@ -202,9 +202,12 @@ public final class ForkguardOptions {
         }
     }
 
+    /** Variables of forkguard's other tools, not options: the Python package's jar location. */
+    private static final java.util.Set<String> NOT_OPTIONS = java.util.Set.of("FORKGUARD_AGENT_JAR");
+
     private static void readEnvironment(Map<String, String> environment, Map<String, Source> raw, List<String> problems) {
         for (Map.Entry<String, String> e : environment.entrySet()) {
-            if (!e.getKey().startsWith("FORKGUARD_")) {
+            if (!e.getKey().startsWith("FORKGUARD_") || NOT_OPTIONS.contains(e.getKey())) {
                 continue;
             }
             Option<?> option = byEnvironmentVariable(e.getKey());

@@ -1,5 +1,6 @@
 package dev.forkguard.agent.report;
 
+import dev.forkguard.agent.report.python.PythonHost;
 import java.util.List;
 
 /**
@@ -27,9 +28,21 @@ public record ForkReport(
         List<LockEntry> orphanedLocks,
         List<ClassInitEntry> classInitInProgress,
         Tracking tracking,
-        ChildOutcome outcome) {
+        ChildOutcome outcome,
+        PythonHost python) {
 
     public static final String SCHEMA = "forkguard.fork-report/1";
+
+    /** A report without a host language's view (every fork not made through forkguard's Python hook). */
+    public ForkReport(String schema, String forkguardVersion, long sequence, String time, int parentPid,
+            Integer childPid, String javaVersion, String severity, String headline, String verdict,
+            long snapshotMicros, long stacksAfterForkMicros, ThreadEntry forkingThread, List<String> nativeCallers,
+            List<ThreadEntry> vanishingThreads, List<OsThreadEntry> osThreads, List<LockEntry> orphanedLocks,
+            List<ClassInitEntry> classInitInProgress, Tracking tracking, ChildOutcome outcome) {
+        this(schema, forkguardVersion, sequence, time, parentPid, childPid, javaVersion, severity, headline, verdict,
+                snapshotMicros, stacksAfterForkMicros, forkingThread, nativeCallers, vanishingThreads, osThreads,
+                orphanedLocks, classInitInProgress, tracking, outcome, null);
+    }
 
     /** A Java thread: identity, state, stack, and where it came from when the agent saw it start. */
     public record ThreadEntry(
@@ -83,7 +96,7 @@ public record ForkReport(
     public ForkReport withOutcome(ChildOutcome childOutcome) {
         return new ForkReport(schema, forkguardVersion, sequence, time, parentPid, childPid, javaVersion, severity,
                 headline, verdict, snapshotMicros, stacksAfterForkMicros, forkingThread, nativeCallers, vanishingThreads, osThreads, orphanedLocks,
-                classInitInProgress, tracking, childOutcome);
+                classInitInProgress, tracking, childOutcome, python);
     }
 
     /** How much the registries held, and what they had to drop. */

@@ -10,6 +10,8 @@ import dev.forkguard.agent.report.ForkReport.OsThreadEntry;
 import dev.forkguard.agent.report.ForkReport.ThreadEntry;
 import dev.forkguard.agent.snapshot.ForkSnapshot;
 import dev.forkguard.agent.snapshot.SnapshotRecorder;
+import dev.forkguard.agent.report.python.PythonHost;
+import dev.forkguard.agent.report.python.PythonHostParser;
 import dev.forkguard.probe.proc.ProcTask;
 import dev.forkguard.probe.stack.CallerStack;
 import dev.forkguard.probe.stack.NativeFrame;
@@ -96,6 +98,11 @@ public final class ReportBuilder {
             }
         }
         List<OsThreadEntry> osThreads = osThreads(s.pid, s.forkingTid, osThreadsNamed, javaNames);
+        PythonHost python = PythonHostParser.parse(s.hostContext());
+        if (python != null) {
+            // Python threads are listed, with their stacks, in Python's section: not as unknown native ones.
+            osThreads.removeIf(t -> "NATIVE".equals(t.kind()) && python.isVanishingPythonThread(t.tid()));
+        }
         int javaVanishing = 0;
         for (ThreadEntry t : vanishing) {
             javaVanishing += t.agentThread() ? 0 : 1;
@@ -115,15 +122,17 @@ public final class ReportBuilder {
                 : "fork #" + s.sequence + " in pid " + s.pid + " by thread "
                 + forkingName + " (tid " + s.forkingTid + "), child pid "
                 + (childPid == null ? "unknown" : String.valueOf(childPid)))
-                + ": " + javaVanishing + " Java and " + (osThreads.size()) + " other threads vanish in the child, "
+                + ": " + javaVanishing + " Java" + (python == null ? " and " : ", " + python.vanishingThreads().size()
+                + " Python and ") + (osThreads.size()) + " other threads vanish in the child, "
                 + orphaned.size() + (orphaned.size() == 1 ? " lock" : " locks") + " they hold stay"
                 + (orphaned.size() == 1 ? "s" : "") + " locked";
-        String verdict = verdict(forkingName, javaVanishing, jvmInternal, osThreads.size() - jvmInternal, orphaned,
-                classInits, vmThreadGone);
+        String verdict = verdict(forkingName, javaVanishing, python == null ? -1 : python.vanishingThreads().size(),
+                jvmInternal, osThreads.size() - jvmInternal, orphaned, classInits, vmThreadGone);
         return new ForkReport(ForkReport.SCHEMA, version, s.sequence, Instant.ofEpochMilli(s.epochMillis).toString(),
                 s.pid, childPid, Runtime.version().toString(), severity, headline, verdict, s.recordNanos / 1000,
                 s.stacksLateNanos() / 1000,
-                forking, nativeCallers(s.nativeCallers), vanishing, osThreads, orphaned, classInits, tracking, null);
+                forking, nativeCallers(s.nativeCallers), vanishing, osThreads, orphaned, classInits, tracking, null,
+                python);
     }
 
     /**
@@ -238,11 +247,14 @@ public final class ReportBuilder {
         names.put(name, n == null ? 1 : n + 1);
     }
 
-    private static String verdict(String forkingName, int javaThreads, int jvmInternal, int nativeThreads,
+    /** @param pythonThreads vanishing Python threads, or -1 when the fork did not come from Python */
+    private static String verdict(String forkingName, int javaThreads, int pythonThreads, int jvmInternal,
+            int nativeThreads,
             List<LockEntry> orphaned, List<ClassInitEntry> classInits, boolean vmThreadGone) {
         StringBuilder b = new StringBuilder();
         b.append("Unless the child calls exec at once, it runs with one thread, ").append(forkingName).append("; ")
-                .append(javaThreads).append(" Java, ").append(jvmInternal).append(" JVM-internal and ")
+                .append(javaThreads).append(" Java, ").append(pythonThreads < 0 ? "" : pythonThreads + " Python, ")
+                .append(jvmInternal).append(" JVM-internal and ")
                 .append(nativeThreads).append(" native threads do not exist in it. ");
         if (!orphaned.isEmpty()) {
             LockEntry first = orphaned.get(0);

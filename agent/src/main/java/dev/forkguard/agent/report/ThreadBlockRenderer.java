@@ -4,6 +4,7 @@ import dev.forkguard.agent.report.ForkReport.ExecutorEntry;
 import dev.forkguard.agent.report.ForkReport.LockEntry;
 import dev.forkguard.agent.report.ForkReport.OsThreadEntry;
 import dev.forkguard.agent.report.ForkReport.ThreadEntry;
+import dev.forkguard.agent.report.python.PythonBlockRenderer;
 import java.util.List;
 
 /**
@@ -37,7 +38,9 @@ public final class ThreadBlockRenderer {
             b.append("Forking thread (the only thread in the child):\n");
             thread(b, r.forkingThread(), r.orphanedLocks());
         }
-        if (r.nativeCallers() != null && !r.nativeCallers().isEmpty()) {
+        PythonBlockRenderer.forkingCode(b, r.python());
+        // Python's own traceback says what the interpreter's native frames would (the JSON keeps them).
+        if (r.nativeCallers() != null && !r.nativeCallers().isEmpty() && !PythonBlockRenderer.hasForkingCode(r.python())) {
             b.append("Native code that called fork() (likely callers, nearest first):\n");
             for (String frame : r.nativeCallers()) {
                 b.append("      at ").append(frame).append('\n');
@@ -70,6 +73,7 @@ public final class ThreadBlockRenderer {
         }
         osThreads(b, r.osThreads(), "JVM_INTERNAL", "  JVM-internal threads: ", r.parentPid());
         osThreads(b, r.osThreads(), "NATIVE", "  Native threads unknown to the JVM: ", r.parentPid());
+        PythonBlockRenderer.vanishingThreads(b, r.python());
         if (!r.orphanedLocks().isEmpty()) {
             b.append("Locks that stay locked in the child (").append(r.orphanedLocks().size()).append("):\n");
             for (LockEntry l : r.orphanedLocks()) {

@@ -50,6 +50,12 @@ public final class ForkSnapshot {
     /** {@code System.nanoTime()} when the snapshot began, just before the fork. */
     public final long takenNanos;
 
+    /**
+     * What the host language handed over for this fork ({@code HostForkContext}): unparsed text, or
+     * null when the fork did not come from a host with forkguard's hook (Python's package).
+     */
+    volatile String hostContext;
+
     private volatile ThreadInfo[] threads;
     private volatile Map<Long, ThreadOrigin> origins;
     /** How long after the prepare handler the stacks were taken; 0 when taken inside it. */
@@ -90,6 +96,11 @@ public final class ForkSnapshot {
     public void childrenAfterFork(ChildrenListing listing, long nanos) {
         childrenAfter = listing;
         parentNanos = nanos;
+    }
+
+    /** The host language's own view of this fork, unparsed; null when none was handed over. */
+    public String hostContext() {
+        return hostContext;
     }
 
     /** {@code System.nanoTime()} when the parent handler ran, or 0 (no fork, or not yet). */

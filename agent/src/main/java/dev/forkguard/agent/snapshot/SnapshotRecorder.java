@@ -7,6 +7,7 @@ import dev.forkguard.agent.registry.TrackedObject;
 import dev.forkguard.agent.registry.LockRegistry;
 import dev.forkguard.agent.registry.ThreadOrigin;
 import dev.forkguard.agent.registry.ThreadRegistry;
+import dev.forkguard.bridge.HostForkContext;
 import dev.forkguard.probe.Libc;
 import dev.forkguard.probe.ProbeUnavailableException;
 import dev.forkguard.probe.stack.CallerStack;
@@ -104,6 +105,13 @@ public final class SnapshotRecorder {
             // loaded and compiled): not in a fork, so whatever was found is not fork's frame.
             callers = null;
         }
+        // The host's (Python's) own view of this fork, handed over by its before-fork hook: taken
+        // as it is, parsed after the fork. The warm-up calls it too (so no fork links it first), on
+        // a thread that never hands over; a status query is not a fork and keeps nothing.
+        String hostContext = HostForkContext.takeForCurrentFork();
+        if (sequence == 0) {
+            hostContext = null;
+        }
         final Map<Long, List<TrackedObject>> owned = new HashMap<>();
         final List<Object> childSyncs = new ArrayList<>();
         final List<String> childTexts = new ArrayList<>();
@@ -132,10 +140,12 @@ public final class SnapshotRecorder {
         TaskListing osThreads = TaskListing.now();
         ChildrenListing childrenBefore = ChildrenListing.ofCallingThread(pid, tid);
         OrphanedLockCheck.prepare(liveIds, childSyncs.toArray(), childTexts.toArray(new String[0]));
-        return new ForkSnapshot(sequence, System.currentTimeMillis(), pid, tid, Thread.currentThread(), stackDepth,
-                liveIds, threads,
+        ForkSnapshot snapshot = new ForkSnapshot(sequence, System.currentTimeMillis(), pid, tid, Thread.currentThread(),
+                stackDepth, liveIds, threads,
                 forkingStack, callers, osThreads, childrenBefore, owned, Collections.unmodifiableSet(agentThreadIds),
                 System.nanoTime() - start, start);
+        snapshot.hostContext = hostContext;
+        return snapshot;
     }
 
     /**

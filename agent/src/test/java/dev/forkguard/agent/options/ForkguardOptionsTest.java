@@ -47,6 +47,14 @@ class ForkguardOptionsTest {
     }
 
     @Test
+    void thePythonPackagesJarVariableIsNotTakenForAnOption() {
+        ForkguardOptions o = ForkguardOptions.resolve("", Map.of(),
+                Map.of("FORKGUARD_AGENT_JAR", "/opt/forkguard-agent.jar", "FORKGUARD_WATCHDOG", "7"));
+        assertThat(o.problems()).isEmpty();
+        assertThat(o.get(ForkguardOptions.WATCHDOG)).isEqualTo(7);
+    }
+
+    @Test
     void pathsAreMadeAbsoluteAndChoicesCaseInsensitive() {
         ForkguardOptions o = ForkguardOptions.resolve("reportDir=rel/dir,childPolicy=THROW", Map.of(), Map.of());
         assertThat(o.get(ForkguardOptions.REPORT_DIR)).isEqualTo(Paths.get("rel/dir").toAbsolutePath());
