@@ -4,6 +4,7 @@ import dev.forkguard.agent.child.OrphanedLockCheck;
 import dev.forkguard.agent.fork.ForkState;
 import dev.forkguard.agent.registry.LockRegistry;
 import dev.forkguard.agent.registry.ThreadRegistry;
+import dev.forkguard.agent.snapshot.VirtualThreads;
 import dev.forkguard.bridge.ForkguardHooks;
 
 /**
@@ -27,6 +28,7 @@ final class AgentHooks implements ForkguardHooks {
         if (!ForkState.inChild()) {
             threads.threadStarting(thread);
             agentThreads.consider(thread);
+            VirtualThreads.noteStarting(thread);
         }
     }
 
