@@ -164,7 +164,8 @@ public final class AgentInstaller {
             log.warn("forkguard: could not instrument {}", error);
         }
         log.debug("forkguard: instrumented {}", instrumented.transformed);
-        ForkguardBridge.install(new AgentHooks(threads, locks, agentThreads));
+        ForkguardBridge.install(new AgentHooks(threads, locks, agentThreads,
+                trackRate == 0 ? TrackingBudget.UNLIMITED : new TrackingBudget(trackRate)));
         agentThreads.scanLive();
         pipeline.start(recorder);
 

@@ -17,7 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * executor runs N parked tasks. Then a thread forks: main, or with "fromVirtual" the virtual thread
  * "vt-forker". The child takes the ReentrantLock and exits 0 if it got it, 42 if an Error came out
  * of the acquisition; with "exitAtOnce" it exits 0 without taking it. Arg 0: how long the parent
- * waits for the child (ms) before SIGKILL.
+ * waits for the child (ms) before SIGKILL. With "awaitReport=DIR" every thread stays alive until a
+ * JSON report appears in DIR (up to 120 s).
  */
 public final class VirtualThreadForkApp {
 
@@ -81,6 +82,12 @@ public final class VirtualThreadForkApp {
         } else {
             forkAndWait(inventory, exitAtOnce, waitMillis);
         }
+        for (String o : options) {
+            if (o.startsWith("awaitReport=")) {
+                // Threads stay alive until the report is out: its listing of them is taken after the fork.
+                awaitReport(java.nio.file.Paths.get(o.substring("awaitReport=".length())));
+            }
+        }
         release.countDown();
         for (Thread t : holders) {
             t.join();
@@ -112,6 +119,22 @@ public final class VirtualThreadForkApp {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static void awaitReport(java.nio.file.Path dir) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (java.nio.file.Files.isDirectory(dir)) {
+                try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+                    if (files.anyMatch(f -> f.getFileName().toString().matches("forkguard-.*\\.json"))) {
+                        System.out.println("app: report written");
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        System.out.println("app: no report within 120 s");
     }
 
     static Thread startVirtual(String name, Runnable task) throws ReflectiveOperationException {
