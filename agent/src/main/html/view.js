@@ -80,6 +80,17 @@
     (report.orphanedLocks || []).forEach(function (l) { holders[l.holderId] = true; });
     (report.classInitInProgress || []).forEach(function (c) { holders[c.threadId] = true; });
     function executorParent(t) {
+      if (!t.executor && t.virtual && t.container && t.container !== '<root>') {
+        // Virtual threads of an executor: their thread container stands for it.
+        var cid = 'container:' + t.container;
+        if (!executors[cid]) {
+          executors[cid] = true;
+          nodes.push({ group: 'nodes', classes: 'executor',
+            data: { id: cid, label: shortType(t.container), kind: 'executor', item: { identity: t.container,
+              createdAt: 'not tracked (a thread container of virtual threads)' } } });
+        }
+        return cid;
+      }
       if (!t.executor) { return undefined; }
       var id = 'executor:' + t.executor.identity;
       if (!executors[id]) {
@@ -112,7 +123,8 @@
         if (!groupDrawn[g.id]) {
           groupDrawn[g.id] = true;
           nodes.push({ group: 'nodes', classes: 'thread vanishing group' + (g.virtual ? ' virtual' : ''),
-            data: { id: 'group:' + g.id, label: g.count.toLocaleString('en') + ' × ' + groupName(g),
+            data: { id: 'group:' + g.id, label: g.count.toLocaleString('en') + (g.namePattern === '' ? ' unnamed' : '')
+                + (g.virtual ? ' virtual' : '') + ' threads' + (g.namePattern === '' ? '' : '\n' + groupName(g)),
               kind: 'group of ' + (g.virtual ? 'virtual ' : '') + 'threads', item: g, parent: executorParent(g),
               size: Math.min(70, 26 + 8 * Math.log10(g.count)) } });
         }
@@ -187,7 +199,7 @@
     var ul = document.getElementById('legend');
     [['forking thread', COLORS.forking], ['vanishes holding a lock', COLORS.holder],
       ['orphaned lock', COLORS.lock], ['vanishes', COLORS.thread], ['class being initialised', COLORS.classInit],
-      ['JVM-internal / native', COLORS.os], ['group of alike threads (count)', '#80868b']].forEach(function (p) {
+      ['JVM-internal / native', COLORS.os], ['group', '#80868b']].forEach(function (p) {
       var li = el('li');
       var sw = el('span', 'swatch');
       sw.style.background = p[1];

@@ -56,8 +56,9 @@ public final class VirtualThreadForkBench {
         Path jar = Paths.get(VirtualThreadForkBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         RunConfig config = new RunConfig(false, agent, jar, Paths.get(System.getProperty("java.home")), jdk);
         System.out.println("| virtual threads | fork pause, no agent | fork pause, agent | snapshot in the window "
-                + "| virtual threads dumped after the fork | fork to JSON report | JSON report | log lines |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+                + "| virtual threads dumped after the fork | fork to JSON report | JSON report | log lines "
+                + "| RSS, no agent | RSS, agent |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (int v : counts) {
             ChildJvm.Result none = config.jvm(jdk, VirtualThreadForkTarget.class)
                     .args(v, warmUp, measured, settle, "-").timeoutSeconds(600).run();
@@ -89,12 +90,13 @@ public final class VirtualThreadForkBench {
                 Files.deleteIfExists(f);
             }
             Files.deleteIfExists(reports);
-            System.out.printf(Locale.ROOT, "| %,d | %.2f ms | %.2f ms | %.2f ms | %s | %.0f ms | %,d KB | %d |%n", v,
+            System.out.printf(Locale.ROOT, "| %,d | %.2f ms | %.2f ms | %.2f ms | %s | %.0f ms | %,d KB | %d | %d MB "
+                    + "| %d MB |%n", v,
                     Stats.ofNanosAsMillis(none.longs("forkNanos")).median(),
                     Stats.ofNanosAsMillis(withAgent.longs("forkNanos")).median(), median(snapshot) / 1e6,
                     v == 0 && median(late) == 0 ? "none" : String.format(Locale.ROOT, "%.0f ms", median(late) / 1e6),
                     Stats.ofNanosAsMillis(withAgent.longs("forkToReportNanos")).median(), median(sizes) / 1000 / 1024,
-                    logLines);
+                    logLines, none.one("rssBytes") >> 20, withAgent.one("rssBytes") >> 20);
         }
     }
 

@@ -73,6 +73,8 @@ public final class VirtualThreadForkTarget {
             }
         }
         TargetSupport.result("javaVersion", System.getProperty("java.runtime.version"));
+        // A fork copies the page tables of what is resident: the pause follows the RSS.
+        TargetSupport.result("rssBytes", TargetSupport.rssBytes());
         long[] kept = new long[measured];
         System.arraycopy(pauses, warmUp, kept, 0, measured);
         TargetSupport.result("forkNanos", kept);
