@@ -192,6 +192,44 @@ class VirtualThreadsIT {
         assertThat(block).containsPattern("  10,000 virtual threads \"\" #\\d+\\.\\.#\\d+ WAITING, same stack, in "
                 + "java.util.concurrent.ThreadPerTaskExecutor@\\p{XDigit}+, started by \"main\" at ");
         assertThat(block.split("\n").length).as(block).isLessThan(200);
+        // The HTML view in headless Chromium: the 10,000 are one node, in view, and its details open on it.
+        Path json;
+        try (Stream<Path> s = Files.list(reports)) {
+            json = s.filter(f -> f.getFileName().toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        Path html = tmp.resolve("view.html");
+        String[] cli = run(List.of(ForkedJvm.JAVA_HOME.resolve("bin/java").toString(), "-jar",
+                ForkedJvm.AGENT_JAR.toString(), "report", "--format", "html", json.toString(), "-o", html.toString()),
+                120);
+        assertThat(cli[0]).as(cli[1] + cli[2]).isEqualTo("0");
+        assertThat(Path.of("/usr/bin/chromium")).as("headless Chromium renders the view").isExecutable();
+        String node = "group:" + group.get("id").asInt();
+        String[] dump = run(List.of("/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--window-size=1400,900", "--dump-dom",
+                html.toUri() + "#select=" + node.replace(":", "%3A")), 180);
+        String dom = dump[1];
+        assertThat(dom).as(dump[2]).contains("data-graph=\"rendered\"");
+        Matcher count = Pattern.compile("data-node-count=\"(\\d+)\"").matcher(dom);
+        assertThat(count.find()).isTrue();
+        assertThat(Integer.parseInt(count.group(1))).as("one node for the group, not 10,000").isLessThan(60);
+        Matcher groupNode = Pattern.compile("<li[^>]*data-node-id=\"" + node + "\"[^>]*>").matcher(dom);
+        assertThat(groupNode.find()).as(dom).isTrue();
+        assertThat(groupNode.group()).contains("data-in-view=\"true\"").contains("group");
+        String details = dom.substring(dom.indexOf("<aside id=\"details\""), dom.indexOf("</aside>"));
+        assertThat(details).contains("10,000 unnamed virtual threads").contains("Stack shared by all")
+                .contains("java.util.concurrent.ThreadPerTaskExecutor@");
+    }
+
+    /** Runs a command within {@code seconds} (SIGKILL after); exit code, stdout, stderr. */
+    private String[] run(List<String> cmd, long seconds) throws Exception {
+        Path out = Files.createTempFile(tmp, "out-", ".txt");
+        Path err = Files.createTempFile(tmp, "err-", ".txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        boolean finished = p.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS);
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        return new String[] {finished ? String.valueOf(p.exitValue()) : "timed out", Files.readString(out),
+                Files.readString(err)};
     }
 
     @Test
