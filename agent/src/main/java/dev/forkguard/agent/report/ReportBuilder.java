@@ -105,8 +105,13 @@ public final class ReportBuilder {
         for (ThreadEntry t : vanishing) {
             javaVanishing += t.agentThread() ? 0 : 1;
         }
-        ThreadGrouping.Result grouped = ThreadGrouping.group(vanishing, aloneIds(orphaned, classInits),
-                ThreadGrouping.LIST_CAP);
+        java.util.Set<Long> alone = aloneIds(orphaned, classInits);
+        for (ThreadEntry t : vanishing) {
+            if (ThreadBlockRenderer.isQuietJdkThread(t, orphaned)) {
+                alone.add(t.id()); // the JDK's own service threads keep their one shared line
+            }
+        }
+        ThreadGrouping.Result grouped = ThreadGrouping.group(vanishing, alone, ThreadGrouping.LIST_CAP);
         ForkReport.ThreadSummary summary = new ForkReport.ThreadSummary(javaVanishing,
                 virtualVanishing, grouped.listed().size(), grouped.omitted(), ThreadGrouping.LIST_CAP,
                 s.virtualThreadsLateNanos() / 1000, grouped.groups());

@@ -149,7 +149,7 @@ public final class ThreadBlockRenderer {
     }
 
     /** The JDK's own service threads, started before the agent, holding nothing: one line for all. */
-    private static boolean isQuietJdkThread(ThreadEntry t, List<LockEntry> orphaned) {
+    static boolean isQuietJdkThread(ThreadEntry t, List<LockEntry> orphaned) {
         if (!JDK_THREADS.contains(t.name())) {
             return false;
         }
