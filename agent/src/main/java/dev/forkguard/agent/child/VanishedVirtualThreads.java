@@ -26,7 +26,10 @@ public final class VanishedVirtualThreads {
 
     /** True if {@code owner} is a virtual thread that existed at the fork. */
     static boolean vanished(Thread owner) {
+        // Every call runs both calls (no short cut), so the parent's warm-up links each call site.
+        boolean virtual = VirtualThreads.isVirtual(owner);
+        long id = owner.getId();
         long bound = idBound;
-        return VirtualThreads.isVirtual(owner) && bound > 0 && owner.getId() < bound;
+        return virtual && bound > 0 && id < bound;
     }
 }
