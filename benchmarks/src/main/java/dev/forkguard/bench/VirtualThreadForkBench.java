@@ -55,13 +55,18 @@ public final class VirtualThreadForkBench {
         }
         Path jar = Paths.get(VirtualThreadForkBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         RunConfig config = new RunConfig(false, agent, jar, Paths.get(System.getProperty("java.home")), jdk);
-        System.out.println("| virtual threads | fork pause, no agent | fork pause, agent | snapshot in the window "
-                + "| virtual threads dumped after the fork | fork to JSON report | JSON report | log lines "
-                + "| RSS, no agent | RSS, agent |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| virtual threads | fork pause, no agent | no agent, dumpThreads after each fork "
+                + "| fork pause, agent | snapshot in the window | virtual threads dumped after the fork "
+                + "| fork to JSON report | JSON report | log lines | RSS, no agent | RSS, no agent, dumping "
+                + "| RSS, agent |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (int v : counts) {
             ChildJvm.Result none = config.jvm(jdk, VirtualThreadForkTarget.class)
                     .args(v, warmUp, measured, settle, "-").timeoutSeconds(600).run();
+            // The application itself dumping as the agent does after each fork: what that alone costs.
+            ChildJvm.Result dumping = config.jvm(jdk, VirtualThreadForkTarget.class)
+                    .args(v, warmUp, measured, settle, "-", VirtualThreadForkTarget.DUMP_EACH_FORK)
+                    .timeoutSeconds(900).run();
             Path reports = Files.createTempDirectory("forkguard-bench-vt-");
             Path log = Files.createTempDirectory("forkguard-bench-vt-log-").resolve("agent.log");
             ChildJvm.Result withAgent = config.jvm(jdk, VirtualThreadForkTarget.class)
@@ -90,13 +95,15 @@ public final class VirtualThreadForkBench {
                 Files.deleteIfExists(f);
             }
             Files.deleteIfExists(reports);
-            System.out.printf(Locale.ROOT, "| %,d | %.2f ms | %.2f ms | %.2f ms | %s | %.0f ms | %,d KB | %d | %d MB "
-                    + "| %d MB |%n", v,
+            System.out.printf(Locale.ROOT, "| %,d | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %s | %.0f ms | %,d KB "
+                    + "| %d | %d MB | %d MB | %d MB |%n", v,
                     Stats.ofNanosAsMillis(none.longs("forkNanos")).median(),
+                    Stats.ofNanosAsMillis(dumping.longs("forkNanos")).median(),
                     Stats.ofNanosAsMillis(withAgent.longs("forkNanos")).median(), median(snapshot) / 1e6,
                     v == 0 && median(late) == 0 ? "none" : String.format(Locale.ROOT, "%.0f ms", median(late) / 1e6),
                     Stats.ofNanosAsMillis(withAgent.longs("forkToReportNanos")).median(), median(sizes) / 1000 / 1024,
-                    logLines, none.one("rssBytes") >> 20, withAgent.one("rssBytes") >> 20);
+                    logLines, none.one("rssBytes") >> 20, dumping.one("rssBytes") >> 20,
+                    withAgent.one("rssBytes") >> 20);
         }
     }
 

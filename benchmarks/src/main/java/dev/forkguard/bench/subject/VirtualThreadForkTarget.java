@@ -14,12 +14,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * as {@link ForkPauseTarget} does, and waits until the agent's report of the previous fork is on disk
  * (when given a report directory), so a fork never competes with the reporting of the one before.
  *
- * <p>Arguments: virtual threads, warm-up forks, measured forks, settle milliseconds, and the report
- * directory or "-".
+ * <p>Arguments: virtual threads, warm-up forks, measured forks, settle milliseconds, the report
+ * directory or "-", and optionally {@value #DUMP_EACH_FORK}.
  */
 public final class VirtualThreadForkTarget {
 
     private static final long REPORT_BOUND_MILLIS = 120_000;
+    /** Last argument: without the agent, make one dumpThreads(JSON) after each fork, as the agent does. */
+    public static final String DUMP_EACH_FORK = "dumpEachFork";
 
     private VirtualThreadForkTarget() {
     }
@@ -30,6 +32,7 @@ public final class VirtualThreadForkTarget {
         int measured = Integer.parseInt(args[2]);
         long settleMillis = Long.parseLong(args[3]);
         java.nio.file.Path reports = "-".equals(args[4]) ? null : java.nio.file.Paths.get(args[4]);
+        boolean dumpEachFork = args.length > 5 && DUMP_EACH_FORK.equals(args[5]);
         Libc.bind();
         CountDownLatch never = new CountDownLatch(1);
         ExecutorService executor = (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor")
@@ -71,6 +74,9 @@ public final class VirtualThreadForkTarget {
             if (reports != null) {
                 reportNanos[i] = awaitReport(reports, i + 1, start);
             }
+            if (dumpEachFork) {
+                dumpThreads();
+            }
         }
         TargetSupport.result("javaVersion", System.getProperty("java.runtime.version"));
         // A fork copies the page tables of what is resident: the pause follows the RSS.
@@ -82,6 +88,23 @@ public final class VirtualThreadForkTarget {
         TargetSupport.result("forkToReportNanos", kept);
         executor.shutdownNow();
         executor.awaitTermination(60, TimeUnit.SECONDS);
+    }
+
+    /** What the agent does after each fork, done by the application itself: one dumpThreads(JSON). */
+    private static void dumpThreads() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("forkguard-bench-dump-");
+        java.nio.file.Path file = dir.resolve("threads.json");
+        Class<?> beanType = Class.forName("com.sun.management.HotSpotDiagnosticMXBean");
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Class<? extends Enum> format = (Class<? extends Enum>) Class
+                .forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat");
+        @SuppressWarnings("unchecked")
+        Object json = Enum.valueOf(format, "JSON");
+        Object bean = java.lang.management.ManagementFactory.getPlatformMXBean(
+                beanType.asSubclass(java.lang.management.PlatformManagedObject.class));
+        beanType.getMethod("dumpThreads", String.class, format).invoke(bean, file.toString(), json);
+        java.nio.file.Files.delete(file);
+        java.nio.file.Files.delete(dir);
     }
 
     /** Waits for fork {@code sequence}'s JSON report; returns the time from the fork to seeing it. */
