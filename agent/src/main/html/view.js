@@ -44,7 +44,9 @@
     mark(0, 'fork', 'fork() by ' + forking + ' at ' + report.time,
         'snapshot pause ' + report.snapshotMicros + ' µs' + (report.stacksAfterForkMicros > 0
             ? '; stacks and monitors as ' + (report.stacksAfterForkMicros / 1000).toFixed(1) + ' ms after the fork'
-            : ''));
+            : '') + (report.threadSummary && report.threadSummary.virtualThreads > 0
+            ? '; virtual threads as ' + (report.threadSummary.virtualThreadsAfterForkMicros / 1000).toFixed(0)
+              + ' ms after the fork' : ''));
     var o = report.outcome;
     if (o) {
       var code = o.exitCode !== null && o.exitCode !== undefined ? ', code ' + o.exitCode
@@ -66,11 +68,29 @@
     return at >= 0 ? identity.substring(at) : '';
   }
 
+  function groupName(g) {
+    var literal = g.namePattern.replace(/\*/g, '');
+    if (g.namePattern === '') { return '"" (unnamed)'; }
+    return literal ? '"' + g.namePattern + '"' : g.someNames.map(function (n) { return '"' + n + '"'; }).join(', ')
+        + (g.count > g.someNames.length ? ', …' : '');
+  }
+
   function elements() {
     var nodes = [], edges = [], holders = {}, executors = {};
     (report.orphanedLocks || []).forEach(function (l) { holders[l.holderId] = true; });
     (report.classInitInProgress || []).forEach(function (c) { holders[c.threadId] = true; });
     function executorParent(t) {
+      if (!t.executor && t.virtual && t.container && t.container !== '<root>') {
+        // Virtual threads of an executor: their thread container stands for it.
+        var cid = 'container:' + t.container;
+        if (!executors[cid]) {
+          executors[cid] = true;
+          nodes.push({ group: 'nodes', classes: 'executor',
+            data: { id: cid, label: shortType(t.container), kind: 'executor', item: { identity: t.container,
+              createdAt: 'not tracked (a thread container of virtual threads)' } } });
+        }
+        return cid;
+      }
       if (!t.executor) { return undefined; }
       var id = 'executor:' + t.executor.identity;
       if (!executors[id]) {
@@ -93,10 +113,27 @@
           label: 'fork()' } });
       }
     }
+    // A group of alike threads is one node with its count; its members are not drawn one by one.
+    var groups = {};
+    ((report.threadSummary || {}).groups || []).forEach(function (g) { groups[g.id] = g; });
+    var groupDrawn = {};
     (report.vanishingThreads || []).forEach(function (t) {
-      var cls = 'thread vanishing' + (holders[t.id] ? ' holder' : '') + (t.agentThread ? ' agent' : '');
+      if (t.group !== null && t.group !== undefined && groups[t.group]) {
+        var g = groups[t.group];
+        if (!groupDrawn[g.id]) {
+          groupDrawn[g.id] = true;
+          nodes.push({ group: 'nodes', classes: 'thread vanishing group' + (g.virtual ? ' virtual' : ''),
+            data: { id: 'group:' + g.id, label: g.count.toLocaleString('en') + (g.namePattern === '' ? ' unnamed' : '')
+                + (g.virtual ? ' virtual' : '') + ' threads' + (g.namePattern === '' ? '' : '\n' + groupName(g)),
+              kind: 'group of ' + (g.virtual ? 'virtual ' : '') + 'threads', item: g, parent: executorParent(g),
+              size: Math.min(70, 26 + 8 * Math.log10(g.count)) } });
+        }
+        return;
+      }
+      var cls = 'thread vanishing' + (holders[t.id] ? ' holder' : '') + (t.agentThread ? ' agent' : '')
+          + (t.virtual ? ' virtual' : '');
       nodes.push({ group: 'nodes', classes: cls,
-        data: { id: 'thread:' + t.id, label: t.name, kind: holders[t.id] ? 'vanishing thread holding a lock'
+        data: { id: 'thread:' + t.id, label: t.name || ('#' + t.id), kind: holders[t.id] ? 'vanishing thread holding a lock'
           : (t.agentThread ? 'forkguard thread (vanishes)' : 'vanishing thread'), item: t, parent: executorParent(t) } });
     });
     (report.orphanedLocks || []).forEach(function (l, i) {
@@ -147,6 +184,10 @@
     { selector: 'node', style: { 'label': 'data(label)', 'text-wrap': 'wrap', 'text-max-width': 140, 'font-size': 12,
       'text-valign': 'bottom', 'text-margin-y': 4, 'background-color': COLORS.thread, 'width': 22, 'height': 22,
       'border-width': 1, 'border-color': '#5f6368', 'color': '#202124' } },
+    { selector: 'node.group', style: { 'shape': 'round-rectangle', 'width': 'data(size)', 'height': 'data(size)',
+      'background-color': '#80868b', 'border-width': 2, 'border-color': '#3c4043', 'font-weight': 'bold',
+      'text-max-width': 180 } },
+    { selector: 'node.virtual', style: { 'border-style': 'dotted', 'border-width': 3, 'border-color': '#1a73e8' } },
     { selector: 'node.agent', style: { 'background-color': COLORS.agent, 'border-style': 'dashed', 'color': '#80868b' } },
     { selector: 'node.holder', style: { 'background-color': COLORS.holder, 'width': 34, 'height': 34, 'border-width': 3,
       'border-color': '#b06000', 'font-weight': 'bold' } },
@@ -177,7 +218,8 @@
     var ul = document.getElementById('legend');
     [['forking thread', COLORS.forking], ['vanishes holding a lock', COLORS.holder],
       ['orphaned lock', COLORS.lock], ['vanishes', COLORS.thread], ['class being initialised', COLORS.classInit],
-      ['JVM-internal / native', COLORS.os]].concat(pythonThreads().length ? [['Python thread', COLORS.python]] : [])
+      ['JVM-internal / native', COLORS.os], ['group', '#80868b']]
+      .concat(pythonThreads().length ? [['Python thread', COLORS.python]] : [])
       .forEach(function (p) {
       var li = el('li');
       var sw = el('span', 'swatch');
@@ -217,6 +259,16 @@
         field(dl, 'Likely causes', x.causes);
       }
       field(dl, 'Verdict of the report', report.verdict);
+    } else if (data.id.indexOf('group:') === 0) {
+      field(dl, 'Threads', x.count.toLocaleString('en') + (x.virtual ? ' virtual' : '') + ' threads, ids #'
+          + x.firstId + ' to #' + x.lastId + ', ' + x.state + (x.daemon && !x.virtual ? ', daemon' : ''));
+      field(dl, 'Name pattern', x.namePattern === '' ? '"" (unnamed)' : '"' + x.namePattern + '"');
+      field(dl, 'Some names', x.someNames.map(function (n) { return '"' + n + '"'; }).join(', '));
+      field(dl, 'Started by', x.startedBy ? '"' + x.startedBy + '"' : 'not seen (older than the agent)');
+      field(dl, 'Started at', x.startedAt);
+      if (x.executor) { field(dl, 'Workers of', x.executor.identity + ', created at ' + x.executor.createdAt); }
+      field(dl, 'Thread container', x.container);
+      field(dl, 'Stack shared by all', x.stack);
     } else if (data.kind === 'executor') {
       field(dl, 'Executor', x.identity);
       field(dl, 'Created at', x.createdAt);
@@ -237,12 +289,14 @@
       field(dl, 'Class', x.className);
       field(dl, 'Initialised by', '"' + x.threadName + '" #' + x.threadId);
     } else {
-      field(dl, 'Thread', '"' + x.name + '" #' + x.id + (x.daemon ? ' daemon' : '') + ', ' + x.state);
+      field(dl, 'Thread', '"' + x.name + '" #' + x.id + (x.virtual ? ' virtual' : x.daemon ? ' daemon' : '') + ', '
+          + x.state);
       field(dl, 'Started by', x.startedBy ? '"' + x.startedBy + '"' : 'not seen (older than the agent)');
       field(dl, 'Started at', x.startedAt);
       field(dl, 'Start stack', x.startStack);
       if (x.executor) { field(dl, 'Worker of', x.executor.identity + ', created at ' + x.executor.createdAt); }
-      field(dl, 'Stack at the fork', x.stack);
+      if (x.virtual) { field(dl, 'Virtual thread in', x.container || 'unknown container'); }
+      field(dl, x.virtual ? 'Stack (from the dump after the fork)' : 'Stack at the fork', x.stack);
       if (data.kind === 'forking thread' && report.python && report.python.forkingThread) {
         var p = report.python;
         field(dl, 'Python code that forked (most recent call last)', pythonTraceback(p.forkingThread.stack));

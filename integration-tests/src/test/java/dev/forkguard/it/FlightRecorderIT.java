@@ -69,6 +69,29 @@ class FlightRecorderIT {
                 .contains("childPid = " + childPid).contains("orphanedLocks = 1").contains("childVerdict = \"RUNNING\"");
     }
 
+    @Test
+    void virtualThreadHoldersAreCountedInTheForkEventAndNamedInTheHangCauses() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ForkedJvm.javaFeature() >= 21,
+                "virtual threads need JDK 21+; this pass runs " + ForkedJvm.JAVA_HOME);
+        Path recording = tmp.resolve("fork.jfr");
+        ForkedJvm.Result r = ForkedJvm.app(dev.forkguard.it.app.VirtualThreadForkApp.class)
+                .jvmArg("-XX:StartFlightRecording=filename=" + recording + ",settings=default")
+                .args("4000").run();
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        List<JsonNode> forks = events(recording, "forkguard.Fork");
+        assertThat(forks).as(r.toString()).hasSize(1);
+        JsonNode fork = forks.get(0).get("values");
+        assertThat(fork.get("orphanedLocks").asInt()).isEqualTo(2);
+        assertThat(fork.get("vanishingVirtualThreads").asInt()).isEqualTo(2);
+        assertThat(fork.get("vanishingJavaThreads").asInt()).isGreaterThan(2);
+        List<JsonNode> outcomes = events(recording, "forkguard.ChildOutcome");
+        assertThat(outcomes).as(r.toString()).isNotEmpty();
+        JsonNode hung = outcomes.get(outcomes.size() - 1).get("values");
+        assertThat(hung.get("verdict").asText()).isEqualTo("HUNG");
+        assertThat(hung.get("causes").asText()).containsPattern("held at fork time by virtual thread \"vt-inventory\" #\\d+")
+                .containsPattern("monitor java.lang.Object@\\p{XDigit}+, held at fork time by virtual thread \"vt-ledger\"");
+    }
+
     private static List<JsonNode> events(Path recording, String name) throws Exception {
         JsonNode json = new ObjectMapper().readTree(jfr("print", "--json", "--events", name, recording.toString()));
         List<JsonNode> out = new ArrayList<>();

@@ -40,7 +40,8 @@ class ForkReportIT {
                         + "dev\\.forkguard\\.demo\\.ForkDemo\\.main\\(ForkDemo\\.java:\\d+\\)")
                 .containsPattern("- holds java\\.util\\.concurrent\\.locks\\.ReentrantLock@[0-9a-f]+, "
                         + Pattern.quote(CREATED_IN_DEMO))
-                .containsPattern("\"pool-1-thread-1\" #\\d+ [A-Z_]+, worker of "
+                // The pool's two idle workers share state, stack and pool: one group (docs/REPORT.md).
+                .containsPattern("  2 threads \"pool-\\*-thread-\\*\" #\\d+\\.\\.#\\d+ [A-Z_]+, same stack, workers of "
                         + "java\\.util\\.concurrent\\.ThreadPoolExecutor@[0-9a-f]+ " + Pattern.quote(CREATED_IN_DEMO))
                 .containsPattern("monitor java\\.lang\\.Object@[0-9a-f]+ held by \"registry-writer\"")
                 .containsPattern("locked at dev\\.forkguard\\.demo\\.ForkDemo\\.lambda\\$main\\$\\d+\\(ForkDemo\\.java:\\d+\\)")

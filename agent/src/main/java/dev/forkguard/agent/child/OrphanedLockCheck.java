@@ -73,7 +73,8 @@ public final class OrphanedLockCheck {
         ForkFacts f = facts;
         int known = f.indexOf(synchronizer);
         if (owner != null) {
-            if (owner == self || Arrays.binarySearch(f.liveIds, owner.getId()) < 0) {
+            if (owner == self || Arrays.binarySearch(f.liveIds, owner.getId()) < 0
+                    && !VanishedVirtualThreads.vanished(owner)) {
                 return; // ours, or owned by a thread started in the child: it can be released
             }
         } else if (known < 0 || !SynchronizerOwners.exhausted(synchronizer)) {
@@ -130,6 +131,7 @@ public final class OrphanedLockCheck {
         Arrays.binarySearch(f.liveIds, self.getId());
         f.indexOf(new Object());
         SynchronizerOwners.ownerOf(lock);
+        VanishedVirtualThreads.vanished(self);
         // Neither left taken: a live, taken lock of the agent's own would show up in fork reports.
         SynchronizerOwners.exhausted(new java.util.concurrent.Semaphore(1));
         SynchronizerOwners.exhausted(new java.util.concurrent.locks.StampedLock());

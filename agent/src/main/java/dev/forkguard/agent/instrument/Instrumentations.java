@@ -38,6 +38,7 @@ public final class Instrumentations {
     /** The classes {@link #plan()} advises, by binary name: known without loading Byte Buddy. */
     static final List<String> TARGETS = List.of(
             "java.lang.Thread",
+            "java.lang.VirtualThread",
             "java.util.concurrent.locks.ReentrantLock",
             "java.util.concurrent.locks.ReentrantReadWriteLock$ReadLock",
             "java.util.concurrent.locks.ReentrantReadWriteLock$WriteLock",
@@ -54,6 +55,9 @@ public final class Instrumentations {
     static Map<String, AsmVisitorWrapper> plan() {
         Map<String, AsmVisitorWrapper> plan = new LinkedHashMap<>();
         plan.put("java.lang.Thread", Advice.to(ThreadStartAdvice.class).on(named("start").and(takesNoArguments())));
+        // JDK 21+: every virtual thread starts through start(ThreadContainer), not Thread.start().
+        plan.put("java.lang.VirtualThread", Advice.to(ThreadStartAdvice.class).on(named("start")
+                .and(takesArguments(1))));
         AsmVisitorWrapper syncLock = Advice.to(SyncLockCreationAdvice.class).on(isConstructor());
         // Acquisitions: lock() and lockInterruptibly() block; tryLock(long, TimeUnit) waits and keeps
         // its time-out; tryLock() never blocks and is left alone.

@@ -53,7 +53,8 @@ public final class ForkguardOptions {
 
     public static final Option<Integer> TRACK_RATE = new Option<>("trackRate", 20_000, "20000",
             "Locks tracked per second at most, after a burst of ten times as many; 0 tracks every lock. "
-                    + "Untracked locks still appear in reports, without a creation site.",
+                    + "Untracked locks still appear in reports, without a creation site. Virtual thread starts "
+                    + "have a budget of the same size (over it, no origin).",
             new IntIn(0, 100_000_000));
 
     public static final Option<String> HELD_LOCKS = new Option<>("heldLocks", "tracked", "tracked",

@@ -55,9 +55,10 @@ public final class ReportBuilder {
         List<LockEntry> orphaned = new ArrayList<>();
         List<ClassInitEntry> classInits = new ArrayList<>();
         Map<String, Integer> javaNames = new HashMap<>();
+        long carrierId = s.virtualFacts().forkingCarrierId();
         for (ThreadInfo info : s.threads()) {
-            if (info == null) {
-                continue;
+            if (info == null || info.getThreadId() == carrierId) {
+                continue; // the carrier of a forking virtual thread goes on in the child
             }
             boolean isForking = info.getThreadId() == s.forkingThreadId;
             if (!isForking) {
@@ -83,10 +84,14 @@ public final class ReportBuilder {
                 }
             }
         }
+        int virtualVanishing = VirtualThreadEntries.add(s, vanishing, orphaned, classInits);
         if (forking == null && s.sequence != 0) {
-            // Stacks taken after the fork, when the forking thread had already ended: it is known anyway.
-            forking = new ThreadEntry(s.forkingThreadId, s.forkingThreadName, "RUNNABLE", s.forkingThreadDaemon,
-                    Frames.format(forkingStack(s.forkingStack, s.stackDepth)), null, null, List.of(), null, false);
+            // A virtual thread (not in the platform dump), or stacks taken after the fork when the forking
+            // thread had already ended: it is known anyway.
+            boolean virtual = s.virtualFacts().forkingThreadVirtual();
+            forking = new ThreadEntry(s.forkingThreadId, s.forkingThreadName, "RUNNABLE",
+                    s.forkingThreadDaemon, Frames.format(forkingStack(s.forkingStack, s.stackDepth)), null, null,
+                    List.of(), null, false, virtual, null, null);
         }
         List<TrackedObject> ownerless = s.ownedLocks.get(SnapshotRecorder.NO_OWNER);
         if (ownerless != null) {
@@ -107,6 +112,16 @@ public final class ReportBuilder {
         for (ThreadEntry t : vanishing) {
             javaVanishing += t.agentThread() ? 0 : 1;
         }
+        java.util.Set<Long> alone = aloneIds(orphaned, classInits);
+        for (ThreadEntry t : vanishing) {
+            if (ThreadBlockRenderer.isQuietJdkThread(t, orphaned)) {
+                alone.add(t.id()); // the JDK's own service threads keep their one shared line
+            }
+        }
+        ThreadGrouping.Result grouped = ThreadGrouping.group(vanishing, alone, ThreadGrouping.LIST_CAP);
+        ForkReport.ThreadSummary summary = new ForkReport.ThreadSummary(javaVanishing,
+                virtualVanishing, grouped.listed().size(), grouped.omitted(), ThreadGrouping.LIST_CAP,
+                s.virtualThreadsLateNanos() / 1000, grouped.groups());
         String severity = orphaned.isEmpty() && classInits.isEmpty() ? "INFO" : "WARN";
         int jvmInternal = 0;
         boolean vmThreadGone = false;
@@ -122,8 +137,10 @@ public final class ReportBuilder {
                 : "fork #" + s.sequence + " in pid " + s.pid + " by thread "
                 + forkingName + " (tid " + s.forkingTid + "), child pid "
                 + (childPid == null ? "unknown" : String.valueOf(childPid)))
-                + ": " + javaVanishing + " Java" + (python == null ? " and " : ", " + python.vanishingThreads().size()
-                + " Python and ") + (osThreads.size()) + " other threads vanish in the child, "
+                + ": " + javaVanishing + (virtualVanishing == 0 ? " Java" : " Java threads, of which "
+                        + virtualVanishing + " virtual,")
+                + (python == null ? " and " : " " + python.vanishingThreads().size() + " Python and ")
+                + (osThreads.size()) + " other threads vanish in the child, "
                 + orphaned.size() + (orphaned.size() == 1 ? " lock" : " locks") + " they hold stay"
                 + (orphaned.size() == 1 ? "s" : "") + " locked";
         String verdict = verdict(forkingName, javaVanishing, python == null ? -1 : python.vanishingThreads().size(),
@@ -131,8 +148,20 @@ public final class ReportBuilder {
         return new ForkReport(ForkReport.SCHEMA, version, s.sequence, Instant.ofEpochMilli(s.epochMillis).toString(),
                 s.pid, childPid, Runtime.version().toString(), severity, headline, verdict, s.recordNanos / 1000,
                 s.stacksLateNanos() / 1000,
-                forking, nativeCallers(s.nativeCallers), vanishing, osThreads, orphaned, classInits, tracking, null,
-                python);
+                forking, nativeCallers(s.nativeCallers), grouped.listed(), osThreads, orphaned, classInits, tracking,
+                null, summary, python);
+    }
+
+    /** Threads never folded into a group: those holding a lock and those initialising a class. */
+    private static java.util.Set<Long> aloneIds(List<LockEntry> orphaned, List<ClassInitEntry> classInits) {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (LockEntry l : orphaned) {
+            ids.add(l.holderId());
+        }
+        for (ClassInitEntry c : classInits) {
+            ids.add(c.threadId());
+        }
+        return ids;
     }
 
     /**

@@ -54,9 +54,19 @@ public final class ThreadBlockRenderer {
             b.append(" (stacks and monitors as ").append(millis(r.stacksAfterForkMicros()))
                     .append(" after the fork)");
         }
+        ForkReport.ThreadSummary summary = r.threadSummary();
+        if (summary != null && summary.virtualThreads() > 0) {
+            b.append(" (virtual threads: stacks and monitors as ")
+                    .append(millis(summary.virtualThreadsAfterForkMicros())).append(" after the fork)");
+        }
         b.append(":\n");
+        java.util.Set<Integer> groupsShown = new java.util.HashSet<>();
         for (ThreadEntry t : r.vanishingThreads()) {
-            if (t.agentThread()) {
+            if (t.group() != null) {
+                if (groupsShown.add(t.group())) {
+                    ThreadGroupBlock.render(b, summary, t.group(), FRAMES_SHOWN);
+                }
+            } else if (t.agentThread()) {
                 agentThreads++;
             } else if (isQuietJdkThread(t, r.orphanedLocks())) {
                 jdkThreads.append(jdkThreads.length() == 0 ? "" : ", ").append('"').append(t.name()).append("\" #")
@@ -64,6 +74,11 @@ public final class ThreadBlockRenderer {
             } else {
                 thread(b, t, r.orphanedLocks());
             }
+        }
+        if (summary != null && summary.omitted() > 0) {
+            b.append("  (the report lists ").append(summary.listed()).append(" threads one by one, at most ")
+                    .append(summary.listCap()).append("; its groups count the other ").append(summary.omitted())
+                    .append(")\n");
         }
         if (jdkThreads.length() > 0) {
             b.append("  JDK threads holding no lock: ").append(jdkThreads).append('\n');
@@ -101,9 +116,12 @@ public final class ThreadBlockRenderer {
     }
 
     private static void thread(StringBuilder b, ThreadEntry t, List<LockEntry> orphaned) {
-        b.append("  \"").append(t.name()).append("\" #").append(t.id()).append(t.daemon() ? " daemon " : " ")
-                .append(t.state());
+        b.append("  \"").append(t.name()).append("\" #").append(t.id())
+                .append(t.virtual() ? " virtual " : t.daemon() ? " daemon " : " ").append(t.state());
         ExecutorEntry ex = t.executor();
+        if (t.virtual() && t.container() != null && !"<root>".equals(t.container())) {
+            b.append(", in ").append(t.container());
+        }
         if (ex != null) {
             b.append(", worker of ").append(ex.identity()).append(" created at ").append(ex.createdAt());
         } else if (t.startedAt() != null) {
@@ -135,7 +153,7 @@ public final class ThreadBlockRenderer {
     }
 
     /** The JDK's own service threads, started before the agent, holding nothing: one line for all. */
-    private static boolean isQuietJdkThread(ThreadEntry t, List<LockEntry> orphaned) {
+    static boolean isQuietJdkThread(ThreadEntry t, List<LockEntry> orphaned) {
         if (!JDK_THREADS.contains(t.name())) {
             return false;
         }

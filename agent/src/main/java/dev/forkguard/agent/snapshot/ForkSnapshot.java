@@ -68,6 +68,23 @@ public final class ForkSnapshot {
     /** {@code System.nanoTime()} when the parent handler ran; 0 before. */
     private volatile long parentNanos;
 
+    /** Virtual-thread facts of the fork window (JDK 21+), set by {@link SnapshotRecorder#record}. */
+    private VirtualFacts virtualFacts = VirtualFacts.NONE;
+    /** The virtual threads alive at the fork, from a dump after it; null before {@code complete} or without. */
+    private volatile List<VirtualThreadInfo> virtualThreads;
+    private volatile long virtualLateNanos;
+
+    /**
+     * What the fork window knew of virtual threads: every thread id below {@code idBound} existed at
+     * the fork (-1: unknown); the carrier of the forking thread when that is a virtual thread (it is the
+     * thread that goes on in the child, not one that vanishes); names of the virtual threads that owned
+     * tracked locks, by id (exact even if they end before the dump after the fork).
+     */
+    public record VirtualFacts(long idBound, boolean forkingThreadVirtual, long forkingCarrierId,
+            Map<Long, String> lockOwnerNames) {
+        static final VirtualFacts NONE = new VirtualFacts(-1, false, -1, Map.of());
+    }
+
     ForkSnapshot(long sequence, long epochMillis, int pid, int forkingTid, Thread forkingThread, int stackDepth,
             long[] liveThreadIds, ThreadInfo[] threads, Throwable forkingStack, CallerStack nativeCallers,
             TaskListing osThreads, ChildrenListing childrenBefore, Map<Long, List<TrackedObject>> ownedLocks,
@@ -145,6 +162,29 @@ public final class ForkSnapshot {
     /** How long after the fork's prepare handler the stacks were taken; 0 when inside it. */
     public long stacksLateNanos() {
         return stacksLateNanos;
+    }
+
+    void virtualFacts(VirtualFacts facts) {
+        this.virtualFacts = facts;
+    }
+
+    public VirtualFacts virtualFacts() {
+        return virtualFacts;
+    }
+
+    /** Virtual threads alive at the fork (the forking one aside), or null when none were listed. */
+    public List<VirtualThreadInfo> virtualThreads() {
+        return virtualThreads;
+    }
+
+    /** How long after the prepare handler the virtual threads were dumped. */
+    public long virtualThreadsLateNanos() {
+        return virtualLateNanos;
+    }
+
+    void completeVirtual(List<VirtualThreadInfo> threads, long lateNanos) {
+        this.virtualThreads = threads;
+        this.virtualLateNanos = lateNanos;
     }
 
     boolean complete() {

@@ -1,6 +1,7 @@
 package dev.forkguard.agent.snapshot;
 
 import dev.forkguard.agent.child.OrphanedLockCheck;
+import dev.forkguard.agent.child.VanishedVirtualThreads;
 import dev.forkguard.agent.registry.CreationSite;
 import dev.forkguard.agent.registry.LazySite;
 import dev.forkguard.agent.registry.TrackedObject;
@@ -14,6 +15,7 @@ import dev.forkguard.probe.stack.CallerStack;
 import dev.forkguard.probe.stack.NativeCallerCapture;
 import dev.forkguard.probe.proc.ChildrenListing;
 import dev.forkguard.probe.proc.TaskListing;
+import java.io.IOException;
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -62,6 +64,7 @@ public final class SnapshotRecorder {
     private final boolean heapWalk;
     private final boolean stacksAtFork;
     private final Set<Long> agentThreadIds;
+    private final boolean listAllVirtual;
     /** Null where native frames cannot be read (not x86-64): reports then carry none. */
     private final NativeCallerCapture nativeCallers;
 
@@ -72,6 +75,16 @@ public final class SnapshotRecorder {
      */
     public SnapshotRecorder(ThreadRegistry threadRegistry, LockRegistry lockRegistry, int stackDepth,
             boolean heapWalk, boolean stacksAtFork, Set<Long> agentThreadIds) {
+        this(threadRegistry, lockRegistry, stackDepth, heapWalk, stacksAtFork, agentThreadIds, false);
+    }
+
+    /**
+     * @param listAllVirtual list virtual threads after every fork on JDK 21+, not only once one was
+     *        seen starting (after an attach, virtual threads may predate the agent)
+     */
+    public SnapshotRecorder(ThreadRegistry threadRegistry, LockRegistry lockRegistry, int stackDepth,
+            boolean heapWalk, boolean stacksAtFork, Set<Long> agentThreadIds, boolean listAllVirtual) {
+        this.listAllVirtual = listAllVirtual;
         this.threadRegistry = threadRegistry;
         this.lockRegistry = lockRegistry;
         this.stackDepth = stackDepth;
@@ -113,6 +126,7 @@ public final class SnapshotRecorder {
             hostContext = null;
         }
         final Map<Long, List<TrackedObject>> owned = new HashMap<>();
+        final Map<Long, String> virtualOwners = new HashMap<>();
         final List<Object> childSyncs = new ArrayList<>();
         final List<String> childTexts = new ArrayList<>();
         ThreadInfo[] threads = null;
@@ -130,6 +144,9 @@ public final class SnapshotRecorder {
                 @Override
                 public void held(Object synchronizer, TrackedObject record, Thread owner) {
                     add(owned, owner == null ? NO_OWNER : owner.getId(), record);
+                    if (VirtualThreads.isVirtual(owner)) {
+                        virtualOwners.put(owner.getId(), owner.getName());
+                    }
                     if (owner == null || owner.getId() != forkingThreadId) {
                         childSyncs.add(synchronizer);
                         childTexts.add(childText(record, owner));
@@ -140,10 +157,20 @@ public final class SnapshotRecorder {
         TaskListing osThreads = TaskListing.now();
         ChildrenListing childrenBefore = ChildrenListing.ofCallingThread(pid, tid);
         OrphanedLockCheck.prepare(liveIds, childSyncs.toArray(), childTexts.toArray(new String[0]));
-        ForkSnapshot snapshot = new ForkSnapshot(sequence, System.currentTimeMillis(), pid, tid, Thread.currentThread(),
-                stackDepth, liveIds, threads,
+        ForkSnapshot.VirtualFacts virtual = ForkSnapshot.VirtualFacts.NONE;
+        if (VirtualThreads.supported()) {
+            long bound = VirtualThreads.idBound();
+            VanishedVirtualThreads.prepare(bound);
+            Thread self = Thread.currentThread();
+            Thread carrier = VirtualThreads.carrierOf(self);
+            virtual = new ForkSnapshot.VirtualFacts(bound, VirtualThreads.isVirtual(self),
+                    carrier == null ? -1 : carrier.getId(), virtualOwners);
+        }
+        ForkSnapshot snapshot = new ForkSnapshot(sequence, System.currentTimeMillis(), pid, tid, Thread.currentThread(), stackDepth,
+                liveIds, threads,
                 forkingStack, callers, osThreads, childrenBefore, owned, Collections.unmodifiableSet(agentThreadIds),
                 System.nanoTime() - start, start);
+        snapshot.virtualFacts(virtual);
         snapshot.hostContext = hostContext;
         return snapshot;
     }
@@ -169,6 +196,8 @@ public final class SnapshotRecorder {
         long dumpedNanos = 0;
         Map<Long, ThreadOrigin> allOrigins = null;
         ForkSnapshot lastFork = null;
+        List<VirtualThreadInfo> virtualDump = null;
+        long virtualDumpedNanos = 0;
         for (ForkSnapshot s : snapshots) {
             if (s.complete()) {
                 continue;
@@ -197,12 +226,57 @@ public final class SnapshotRecorder {
                     origins.put(info.getThreadId(), origin);
                 }
             }
+            if (listsVirtualThreads(s)) {
+                if (virtualDump == null) {
+                    awaitForkReturned(s);
+                    virtualDump = virtualThreadsNow();
+                    virtualDumpedNanos = System.nanoTime();
+                }
+                List<VirtualThreadInfo> alive = virtualAliveAtFork(virtualDump, s);
+                for (VirtualThreadInfo v : alive) {
+                    ThreadOrigin origin = allOrigins.get(v.id());
+                    if (origin != null) {
+                        origins.put(v.id(), origin);
+                    }
+                }
+                s.completeVirtual(alive, s.sequence == 0 ? 0 : virtualDumpedNanos - (s.takenNanos + s.recordNanos));
+            }
             s.completeWith(threads, late, origins);
         }
         if (dump == null && lastFork != null) {
             awaitForkReturned(lastFork);
             threadBean.dumpAllThreads(true, false, stackDepth);
         }
+    }
+
+    /**
+     * Whether to list virtual threads for this fork: on JDK 21+, once the application started one
+     * (seen by the start advice), when a virtual thread owned a tracked lock at the fork, or after an
+     * attach (virtual threads may predate the agent).
+     */
+    private boolean listsVirtualThreads(ForkSnapshot s) {
+        return VirtualThreadDump.available() && (listAllVirtual || VirtualThreads.startSeen()
+                || !s.virtualFacts().lockOwnerNames().isEmpty() || s.virtualFacts().forkingThreadVirtual());
+    }
+
+    private static List<VirtualThreadInfo> virtualThreadsNow() {
+        try {
+            return VirtualThreadDump.now();
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** Those of the dump that existed at the fork (id below the bound), the forking thread aside. */
+    private static List<VirtualThreadInfo> virtualAliveAtFork(List<VirtualThreadInfo> dump, ForkSnapshot s) {
+        long bound = s.virtualFacts().idBound();
+        List<VirtualThreadInfo> kept = new ArrayList<>(dump.size());
+        for (VirtualThreadInfo v : dump) {
+            if ((bound < 0 || v.id() < bound) && v.id() != s.forkingThreadId) {
+                kept.add(v);
+            }
+        }
+        return kept;
     }
 
     private static ThreadInfo[] aliveAtFork(ThreadInfo[] dump, long[] liveIds) {
@@ -274,8 +348,10 @@ public final class SnapshotRecorder {
         if (owner == null) {
             return record.identity() + created + ", taken at fork time (" + NO_OWNER_NOTE + ")";
         }
-        return record.identity() + created + ", held at fork time by thread \"" + owner.getName()
-                + "\" (not in this process), locked at (not recorded for java.util.concurrent locks)";
+        String holder = VirtualThreads.isVirtual(owner) ? "virtual thread \"" + owner.getName() + "\" #" + owner.getId()
+                : "thread \"" + owner.getName() + "\"";
+        return record.identity() + created + ", held at fork time by " + holder
+                + " (not in this process), locked at (not recorded for java.util.concurrent locks)";
     }
 
     /** Key, in {@link ForkSnapshot#ownedLocks}, of taken locks that record no owner. */

@@ -24,6 +24,8 @@ import dev.forkguard.agent.report.ReportPublisher;
 import dev.forkguard.agent.watchdog.ChildWatchdog;
 import dev.forkguard.agent.report.Reporter;
 import dev.forkguard.agent.snapshot.SnapshotRecorder;
+import dev.forkguard.agent.snapshot.VirtualThreadDump;
+import dev.forkguard.agent.snapshot.VirtualThreads;
 import dev.forkguard.bridge.ForkguardBridge;
 import dev.forkguard.probe.AtforkRegistrar;
 import dev.forkguard.probe.Libc;
@@ -118,6 +120,9 @@ public final class AgentInstaller {
                 // Bounded: about 30 ms of this background thread's time a second at most.
                 locks.resolvePending(SITES_RESOLVED_PER_PASS);
                 logReporter.tick();
+                if (VirtualThreads.startSeen()) {
+                    VirtualThreadDump.warmUpOnce();
+                }
             }
         };
         ReportPublisher publisher = new ReportPublisher(reporters, log);
@@ -143,8 +148,13 @@ public final class AgentInstaller {
                     + "child cannot tell an orphaned lock", ownersProblem);
             heapWalk = true;
         }
+        String virtualProblem = VirtualThreads.init(inst);
+        if (virtualProblem != null) {
+            log.debug("forkguard: virtual threads: {}", virtualProblem);
+        }
+        VirtualThreadDump.init();
         SnapshotRecorder recorder = new SnapshotRecorder(threads, locks, depth, heapWalk,
-                "fork".equals(options.get(ForkguardOptions.STACKS)), agentThreads.ids());
+                "fork".equals(options.get(ForkguardOptions.STACKS)), agentThreads.ids(), attached);
         ForkHandler forkHandler = new ForkHandler(recorder, pipeline, pipeline.faults());
 
         // After the helper thread is done: the transformer never runs inside its class loading.
@@ -154,7 +164,8 @@ public final class AgentInstaller {
             log.warn("forkguard: could not instrument {}", error);
         }
         log.debug("forkguard: instrumented {}", instrumented.transformed);
-        ForkguardBridge.install(new AgentHooks(threads, locks, agentThreads));
+        ForkguardBridge.install(new AgentHooks(threads, locks, agentThreads,
+                trackRate == 0 ? TrackingBudget.UNLIMITED : new TrackingBudget(trackRate)));
         agentThreads.scanLive();
         pipeline.start(recorder);
 

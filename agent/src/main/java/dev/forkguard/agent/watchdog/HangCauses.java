@@ -14,6 +14,16 @@ final class HangCauses {
 
     private HangCauses() {}
 
+    /** Lock holders are always listed in the report (never folded into a group or capped away). */
+    private static boolean isVirtual(ForkReport r, long threadId) {
+        for (ForkReport.ThreadEntry t : r.vanishingThreads()) {
+            if (t.id() == threadId) {
+                return t.virtual();
+            }
+        }
+        return false;
+    }
+
     static List<String> of(ForkReport r) {
         List<String> causes = new ArrayList<>();
         int n = 0;
@@ -25,7 +35,9 @@ final class HangCauses {
             causes.add("orphaned lock: " + ("MONITOR".equals(l.kind()) ? "monitor " : "") + l.identity()
                     + (l.createdAt() == null ? "" : " created at " + l.createdAt())
                     + (l.holderId() < 0 ? ", taken at fork time (it records no owner)"
-                            : ", held at fork time by \"" + l.holderName() + "\", which does not exist in the child"));
+                            : ", held at fork time by " + (isVirtual(r, l.holderId())
+                                    ? "virtual thread \"" + l.holderName() + "\" #" + l.holderId()
+                                    : "\"" + l.holderName() + "\"") + ", which does not exist in the child"));
         }
         for (ClassInitEntry c : r.classInitInProgress()) {
             causes.add("class initialisation in progress: " + c.className() + " was being initialised by \""

@@ -6,7 +6,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Forks once while many threads are alive ("parked-0" to "parked-N-1", each waiting on a latch), then
- * shows it keeps working: starts a thread, takes a lock, and ends every parked thread. Arg: threads.
+ * shows it keeps working: starts a thread, takes a lock, and ends every parked thread. Args: threads,
+ * and "withHolder" for one more thread, "ledger-writer", holding a ReentrantLock at the fork.
  */
 public final class ManyThreadsForkApp {
 
@@ -30,11 +31,18 @@ public final class ManyThreadsForkApp {
             parked[i].start();
         }
         started.await();
+        LockHolder holder = null;
+        if (args.length > 1 && "withHolder".equals(args[1])) {
+            holder = LockHolder.hold(new ReentrantLock(), "ledger-writer");
+        }
         int child = Libc.fork();
         if (child == 0) {
             Libc._exit(0);
         }
         ChildWaits.awaitOrKill(child, 10_000);
+        if (holder != null) {
+            holder.release();
+        }
         release.countDown();
         for (Thread t : parked) {
             t.join();

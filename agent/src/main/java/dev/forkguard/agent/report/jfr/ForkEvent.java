@@ -42,6 +42,10 @@ public final class ForkEvent extends jdk.jfr.Event {
     @Description("Java threads of the application that do not exist in the child")
     public int vanishingJavaThreads;
 
+    @Label("Vanishing Virtual Threads")
+    @Description("Of the vanishing Java threads, those that are virtual (JDK 21+)")
+    public int vanishingVirtualThreads;
+
     @Label("Vanishing OS Threads")
     @Description("JVM-internal and native threads that do not exist in the child")
     public int vanishingOsThreads;

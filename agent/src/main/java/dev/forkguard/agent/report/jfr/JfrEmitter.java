@@ -40,7 +40,10 @@ final class JfrEmitter extends FlightRecorderEvents {
             for (ThreadEntry t : report.vanishingThreads()) {
                 java += t.agentThread() ? 0 : 1;
             }
-            e.vanishingJavaThreads = java;
+            // The report lists at most a capped number of threads; its summary counts them all.
+            ForkReport.ThreadSummary summary = report.threadSummary();
+            e.vanishingJavaThreads = summary == null ? java : summary.javaThreads();
+            e.vanishingVirtualThreads = summary == null ? 0 : summary.virtualThreads();
             e.vanishingOsThreads = report.osThreads().size();
             e.orphanedLocks = report.orphanedLocks().size();
             e.classInitsInProgress = report.classInitInProgress().size();
