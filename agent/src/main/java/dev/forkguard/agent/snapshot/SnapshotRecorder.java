@@ -1,6 +1,8 @@
 package dev.forkguard.agent.snapshot;
 
 import dev.forkguard.agent.child.OrphanedLockCheck;
+import dev.forkguard.agent.fork.ForkState;
+import dev.forkguard.agent.fork.SafepointGate;
 import dev.forkguard.agent.registry.CreationSite;
 import dev.forkguard.agent.registry.LazySite;
 import dev.forkguard.agent.registry.TrackedObject;
@@ -110,7 +112,12 @@ public final class SnapshotRecorder {
         ThreadInfo[] threads = null;
         long[] liveIds;
         if (stacksAtFork) {
-            threads = threadBean.dumpAllThreads(true, heapWalk, stackDepth);
+            SafepointGate.dumpStarting();
+            try {
+                threads = threadBean.dumpAllThreads(true, heapWalk, stackDepth);
+            } finally {
+                SafepointGate.dumpDone();
+            }
             liveIds = idsOf(threads);
         } else {
             liveIds = liveThreadIds();
@@ -132,6 +139,7 @@ public final class SnapshotRecorder {
         TaskListing osThreads = TaskListing.now();
         ChildrenListing childrenBefore = ChildrenListing.ofCallingThread(pid, tid);
         OrphanedLockCheck.prepare(liveIds, childSyncs.toArray(), childTexts.toArray(new String[0]));
+        ForkState.readyToClone();
         return new ForkSnapshot(sequence, System.currentTimeMillis(), pid, tid, Thread.currentThread(), stackDepth,
                 liveIds, threads,
                 forkingStack, callers, osThreads, childrenBefore, owned, Collections.unmodifiableSet(agentThreadIds),
@@ -171,7 +179,7 @@ public final class SnapshotRecorder {
             if (threads == null) {
                 if (dump == null) {
                     awaitForkReturned(s);
-                    dump = threadBean.dumpAllThreads(true, false, stackDepth);
+                    dump = dumpAfterFork();
                     dumpedNanos = System.nanoTime();
                 }
                 late = s.sequence == 0 ? 0 : dumpedNanos - (s.takenNanos + s.recordNanos);
@@ -191,7 +199,16 @@ public final class SnapshotRecorder {
         }
         if (dump == null && lastFork != null) {
             awaitForkReturned(lastFork);
-            threadBean.dumpAllThreads(true, false, stackDepth);
+            dumpAfterFork();
+        }
+    }
+
+    private ThreadInfo[] dumpAfterFork() {
+        SafepointGate.dumpStarting();
+        try {
+            return threadBean.dumpAllThreads(true, false, stackDepth);
+        } finally {
+            SafepointGate.dumpDone();
         }
     }
 
