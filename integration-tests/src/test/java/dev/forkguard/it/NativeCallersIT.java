@@ -40,8 +40,8 @@ class NativeCallersIT {
         assertThat(r.stdout).as(r.toString()).containsPattern("app: jnr-posix forked child \\d+");
         assertThat(r.stderr).as(r.toString())
                 .containsPattern("fork #1 in pid \\d+ by thread \"main\"")
-                .contains("Forking thread (the only thread in the child):\n  \"main\" #1 RUNNABLE\n")
-                .containsPattern("      at jnr\\.posix\\.[A-Za-z$0-9_.]+\\.fork\\(Native Method\\)\n"
+                .containsPattern("Forking thread \\(the only thread in the child\\):\n  \"main\" #\\d+ RUNNABLE\n"
+                        + "      at jnr\\.posix\\.[A-Za-z$0-9_.]+\\.fork\\(Native Method\\)\n"
                         + "      at jnr\\.posix\\.BaseNativePOSIX\\.fork\\(BaseNativePOSIX\\.java:\\d+\\)\n"
                         + "      at dev\\.forkguard\\.it\\.app\\.JnrPosixForkApp\\.forkOnce\\(JnrPosixForkApp\\.java:\\d+\\)\n")
                 .doesNotContain("Native code that called fork()").doesNotContain("libjli.so");

@@ -95,7 +95,14 @@ public final class OrphanedLockCheck {
 
     /** What the prepare handler of the fork that made this child kept; none when it is not known. */
     private static ForkFacts factsOfThisChild() {
-        Object kept = ForkState.childFacts();
+        return asFacts(ForkState.childFacts());
+    }
+
+    /**
+     * Warmed with a non-null argument: the interpreter resolves the class of an {@code instanceof}
+     * or a cast only for a non-null object, and that must not happen first in a child.
+     */
+    private static ForkFacts asFacts(Object kept) {
         return kept instanceof ForkFacts ? (ForkFacts) kept : ForkFacts.NONE;
     }
 
@@ -137,6 +144,7 @@ public final class OrphanedLockCheck {
         Arrays.binarySearch(f.liveIds, self.getId());
         f.indexOf(new Object());
         factsOfThisChild();
+        asFacts(f);
         SynchronizerOwners.ownerOf(lock);
         // Neither left taken: a live, taken lock of the agent's own would show up in fork reports.
         SynchronizerOwners.exhausted(new java.util.concurrent.Semaphore(1));

@@ -43,6 +43,9 @@ public final class ForkState {
     /** Records this JVM's pid and runs the child paths once, so no class loads or links in a child. */
     public static void init(int pid) {
         parentPid = pid;
+        // Resolve, here, the field writes the child makes: first done in a child, they could block.
+        child = false;
+        childFacts = null;
         forkStarting();
         try {
             keepForChild(null);
@@ -54,8 +57,14 @@ public final class ForkState {
         }
     }
 
-    /** Prepare handler, in the forking thread: counts the fork and claims a slot. */
+    /**
+     * Prepare handler, in the forking thread: counts the fork and claims a slot. Nothing in a child
+     * forking again: its count must never drop to zero there, and it keeps its own fork's slot.
+     */
     static void forkStarting() {
+        if (inChild()) {
+            return;
+        }
         ForkguardBridge.forkStarting();
         Thread self = Thread.currentThread();
         for (int i = 0; i < SLOTS; i++) {
@@ -67,8 +76,11 @@ public final class ForkState {
         }
     }
 
-    /** Parent handler, in the forking thread: releases its slot and uncounts the fork. */
+    /** Parent handler, in the forking thread: releases its slot and uncounts the fork; nothing in a child. */
     static void forkDone() {
+        if (inChild()) {
+            return;
+        }
         int slot = slotOf(Thread.currentThread());
         if (slot >= 0) {
             FACTS[slot] = null;

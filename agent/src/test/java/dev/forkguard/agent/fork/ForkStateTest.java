@@ -10,10 +10,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import dev.forkguard.probe.Libc;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The fork-in-flight count, the per-fork facts a child checks, and the forking thread's state made before the fork. */
 class ForkStateTest {
+
+    @BeforeAll
+    static void thisJvmIsTheParent() throws Exception {
+        Libc.bind();
+        ForkState.init(Libc.getpid());
+    }
+
 
     @Test
     void aForkInFlightStaysVisibleWhileAnotherThreadsForkEnds() throws Exception {

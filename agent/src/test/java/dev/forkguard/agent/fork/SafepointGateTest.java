@@ -4,10 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import dev.forkguard.probe.Libc;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** An agent thread dump and a clone never overlap: each waits for the other to end. */
 class SafepointGateTest {
+
+    @BeforeAll
+    static void thisJvmIsTheParent() throws Exception {
+        Libc.bind();
+        ForkState.init(Libc.getpid());
+    }
+
 
     @Test
     void aDumpWaitsForACloneUnderWay() throws Exception {
