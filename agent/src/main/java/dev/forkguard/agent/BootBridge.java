@@ -3,12 +3,7 @@ package dev.forkguard.agent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
-import java.security.ProtectionDomain;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -19,9 +14,9 @@ import java.util.jar.JarFile;
  * <p>Why not {@link Instrumentation#appendToBootstrapClassLoaderSearch}: with class data sharing on
  * (the default), JDK 17 then prints "Sharing is only supported for boot loader classes because
  * bootstrap classpath has been appended" and stops sharing the application's classes, which slows
- * its start. Defining the few bridge classes directly with {@code jdk.internal.misc.Unsafe} (exported
- * to the agent alone, through {@link Instrumentation#redefineModule}) costs neither. Should that
- * fail on some JDK, the bridge alone is appended as a small jar, with the JVM's warning.
+ * its start. Defining the few bridge classes directly with {@code jdk.internal.misc.Unsafe} costs
+ * neither. That is done by {@code JdkInternals}, inside the isolated loader, so that the export it
+ * needs goes to the agent's module and not to this launcher's, the application loader's unnamed module.
  */
 final class BootBridge {
 
@@ -35,30 +30,21 @@ final class BootBridge {
             "dev.forkguard.bridge.ForkguardBridge$NoHooks",
             "dev.forkguard.bridge.HostForkContext");
 
+    private static final String JDK_INTERNALS = "dev.forkguard.agent.startup.JdkInternals";
+
     private BootBridge() {}
 
-    static void define(JarFile agentJar, Instrumentation inst) throws Exception {
+    static void define(IsolatedClassLoader loader, Instrumentation inst) throws Exception {
         if (isDefined()) {
             return;
         }
-        Module javaBase = Object.class.getModule();
-        inst.redefineModule(javaBase, Collections.<Module>emptySet(),
-                Map.of("jdk.internal.misc", Set.of(BootBridge.class.getModule())),
-                Collections.<String, Set<Module>>emptyMap(), Collections.<Class<?>>emptySet(),
-                Collections.<Class<?>, List<Class<?>>>emptyMap());
-        Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
-        Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
-        Method defineClass = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
-                ClassLoader.class, ProtectionDomain.class);
-        for (String name : CLASSES) {
-            byte[] bytes = classBytes(agentJar, name);
-            defineClass.invoke(unsafe, name, bytes, 0, bytes.length, null, null);
+        String[] names = CLASSES.toArray(new String[0]);
+        byte[][] bytes = new byte[names.length][];
+        for (int i = 0; i < names.length; i++) {
+            bytes[i] = classBytes(loader.jar(), names[i]);
         }
-        // Advice inlined into java.base calls the bridge: java.base must read its (unnamed) module.
-        Module bridge = Class.forName(CLASSES.get(2), false, null).getModule();
-        inst.redefineModule(javaBase, Set.of(bridge), Collections.<String, Set<Module>>emptyMap(),
-                Collections.<String, Set<Module>>emptyMap(), Collections.<Class<?>>emptySet(),
-                Collections.<Class<?>, List<Class<?>>>emptyMap());
+        loader.loadClass(JDK_INTERNALS).getMethod("defineInBootLoader", Instrumentation.class, String[].class,
+                byte[][].class).invoke(null, inst, names, bytes);
     }
 
     static boolean isDefined() {

@@ -58,7 +58,7 @@ public final class ForkguardAgent {
             Thread helper = new Thread(probe, "forkguard-start");
             helper.setDaemon(true);
             helper.start();
-            BootBridge.define(loader.jar(), inst);
+            BootBridge.define(loader, inst);
             Class<?> c = loader.loadClass(INSTALLER);
             Method install = c.getMethod("install", String.class, Instrumentation.class, boolean.class,
                     String.class, Future.class, Supplier.class, String.class);
@@ -84,7 +84,7 @@ public final class ForkguardAgent {
             boolean attached) throws ReflectiveOperationException {
         String jnaProblem = null;
         try {
-            loader.delegateJnaTo(JnaModuleLayer.load(loader.jar(), inst, cache, !attached));
+            loader.delegateJnaTo(JnaModuleLayer.load(loader, inst, cache, !attached));
         } catch (Exception | LinkageError e) {
             jnaProblem = "JNA could not be loaded (" + e + ")";
         } finally {

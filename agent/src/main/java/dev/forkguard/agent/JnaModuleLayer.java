@@ -5,13 +5,10 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleFinder;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Collections;
-import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -22,15 +19,17 @@ import java.util.jar.JarFile;
  * <p>Why (docs/DESIGN.md, Native access without warnings): on JDK 24+ JNA's {@code System.load} makes the JVM print restricted-method
  * warnings. The {@code Enable-Native-Access} manifest attribute is ignored for agent jars, and
  * {@code --enable-native-access} is the user's flag, not ours. Native access can be granted to one
- * named module, though: open {@code java.lang} to the agent with {@link Instrumentation#redefineModule}
- * and call {@code Module.implAddEnableNativeAccess()} on the JNA module alone. The application's own
- * modules and its own JNA gain nothing. JNA cannot be relocated (its native library names
+ * named module, though: open {@code java.lang} to the agent's isolated loader with
+ * {@link Instrumentation#redefineModule} and call {@code Module.implAddEnableNativeAccess()} on the JNA
+ * module alone ({@code JdkInternals}, there: never to this launcher's module, which is the whole class
+ * path's). The application's own modules and its own JNA gain nothing. JNA cannot be relocated (its native library names
  * {@code com/sun/jna}), so a separate layer is also what keeps it apart from the application's JNA.
  */
 final class JnaModuleLayer {
 
     private static final String JNA_MODULE = "com.sun.jna";
     private static final String JNA_ENTRY = "inst/jna.jar";
+    private static final String JDK_INTERNALS = "dev.forkguard.agent.startup.JdkInternals";
 
     private static volatile String nativeAccessProblem;
 
@@ -45,8 +44,9 @@ final class JnaModuleLayer {
      * @param beforeMain true under {@code -javaagent}: no application thread runs yet, so JNA's start-up
      *        properties can be set for a moment without anybody else reading them
      */
-    static ClassLoader load(JarFile agentJar, Instrumentation inst, UserCache cache, boolean beforeMain)
+    static ClassLoader load(IsolatedClassLoader agent, Instrumentation inst, UserCache cache, boolean beforeMain)
             throws IOException {
+        JarFile agentJar = agent.jar();
         JarEntry entry = agentJar.getJarEntry(JNA_ENTRY);
         if (entry == null) {
             throw new IOException("the agent jar has no " + JNA_ENTRY);
@@ -61,7 +61,7 @@ final class JnaModuleLayer {
         ModuleLayer layer = boot.defineModulesWithOneLoader(configuration, ClassLoader.getPlatformClassLoader());
         Module jna = layer.findModule(JNA_MODULE).orElseThrow(() -> new IOException("no module " + JNA_MODULE));
         if (inst != null) {
-            enableNativeAccess(jna, inst);
+            enableNativeAccess(jna, inst, agent);
         }
         ClassLoader loader = layer.findLoader(JNA_MODULE);
         if (inst != null && beforeMain && cache != null) {
@@ -95,22 +95,17 @@ final class JnaModuleLayer {
     }
 
     /** JDK 22+ only; earlier JDKs have neither the warning nor the method. */
-    private static void enableNativeAccess(Module jna, Instrumentation inst) {
+    private static void enableNativeAccess(Module jna, Instrumentation inst, IsolatedClassLoader agent) {
         if (Runtime.version().feature() < 22) {
             return;
         }
         try {
-            Module javaBase = Object.class.getModule();
-            Module self = JnaModuleLayer.class.getModule();
-            inst.redefineModule(javaBase, Collections.<Module>emptySet(), Collections.<String, Set<Module>>emptyMap(),
-                    Map.of("java.lang", Set.of(self)), Collections.<Class<?>>emptySet(),
-                    Collections.<Class<?>, java.util.List<Class<?>>>emptyMap());
-            Method grant = Module.class.getDeclaredMethod("implAddEnableNativeAccess");
-            grant.setAccessible(true);
-            grant.invoke(jna);
+            agent.loadClass(JDK_INTERNALS).getMethod("enableNativeAccess", Instrumentation.class, Module.class)
+                    .invoke(null, inst, jna);
         } catch (ReflectiveOperationException | RuntimeException e) {
             // The JVM will print its own warning when JNA loads; the agent still works and says why.
-            nativeAccessProblem = e.toString();
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;
+            nativeAccessProblem = cause.toString();
         }
     }
 

@@ -16,12 +16,18 @@ public final class ForkguardBridge {
     private static volatile Throwable firstFailure;
 
     /**
-     * Set by the prepare handler, cleared by the parent handler; in a forked child nobody clears it.
-     * Lock-acquire advice reads only this in the common case: one volatile load, a plain load on x86.
+     * Forks between their prepare and parent handlers. A count, not a flag: with two threads forking
+     * at once, one's parent handler must not clear what the other's prepare handler set. In a forked
+     * child nobody decrements it, so it stays above zero there.
      */
-    public static volatile boolean forkInFlight;
+    private static final java.util.concurrent.atomic.AtomicInteger FORKS_IN_FLIGHT =
+            new java.util.concurrent.atomic.AtomicInteger();
 
-    /** Marks the threads currently inside a hook; a plain subclass, because a lambda here would spin a class. */
+    /**
+     * Marks the threads currently inside a hook; a plain subclass, because a lambda here would spin a
+     * class. The forking thread's value is made in its prepare handler ({@link #forkStarting}): made on
+     * first use in a child, it would allocate there.
+     */
     private static final ThreadLocal<boolean[]> IN_HOOK = new ThreadLocal<boolean[]>() {
         @Override
         protected boolean[] initialValue() {
@@ -58,6 +64,28 @@ public final class ForkguardBridge {
     /** True when the calling thread is inside {@code ProcessImpl.start}. */
     public static boolean inJdkLaunch() {
         return JDK_LAUNCH.get()[0] > 0;
+    }
+
+    /**
+     * True while a fork is in flight, and always in a forked child. Lock-acquire advice reads only
+     * this in the common case: one volatile load, a plain load on x86.
+     */
+    public static boolean forkInFlight() {
+        return FORKS_IN_FLIGHT.get() != 0;
+    }
+
+    /**
+     * The prepare handler starts a fork: counts it and makes the calling (forking) thread's recursion
+     * guard now, in the parent, the only thread the child will have.
+     */
+    public static void forkStarting() {
+        IN_HOOK.get();
+        FORKS_IN_FLIGHT.incrementAndGet();
+    }
+
+    /** The parent handler ends the fork {@link #forkStarting} counted. */
+    public static void forkDone() {
+        FORKS_IN_FLIGHT.decrementAndGet();
     }
 
     /** Installs the agent's hooks; the first caller wins, so a second agent copy cannot take over. */

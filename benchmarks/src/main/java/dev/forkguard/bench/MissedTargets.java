@@ -35,7 +35,8 @@ final class MissedTargets {
                         + " does not touch at all, measured %.3fx ± %.3f in the same run: that much is the difference"
                         + " between the two JVMs' runs, not advice.", control.ratio(), control.ratioError()));
         return "The only code the agent adds to `ReentrantLock.lock()` is `LockAcquireAdvice`, inlined at its start:"
-                + " one read of the volatile `ForkguardBridge.forkInFlight` and one read of the lock's `sync` field"
+                + " a call of `ForkguardBridge.forkInFlight()`, which C2 inlines into one volatile read of the"
+                + " fork-in-flight count, and one read of the lock's `sync` field"
                 + " (`@Advice.FieldValue`), then a branch never taken outside a fork. On x86 a volatile read is a plain"
                 + " load, so the expected cost is well under a nanosecond on a ~20 ns operation, and anything beyond"
                 + " that within the error bar is run-to-run noise (forks minutes apart on a shared 2-core machine)."

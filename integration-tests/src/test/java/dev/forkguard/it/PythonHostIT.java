@@ -106,10 +106,11 @@ class PythonHostIT {
         assertThat(out).as(out)
                 .containsPattern("WARN  fork #1 in pid (\\d+) by thread \"main\" \\(tid \\1\\)")
                 // Debian links libpython into the interpreter; os.fork's own function is static, so it
-                // shows as an offset, and the interpreter loop by name.
+                // shows as an offset. Its caller cannot be verified (its start is unknown, and the
+                // interpreter calls it through a register): the list ends there, with no stale frame.
                 .containsPattern("Native code that called fork\\(\\) \\(likely callers, nearest first\\):\n"
-                        + "      at python3\\.\\d+\\+0x[0-9a-f]+\n")
-                .containsPattern("      at _PyEval_EvalFrameDefault\\+0x[0-9a-f]+ \\(python3\\.\\d+\\)\n")
+                        + "      at python3\\.\\d+\\+0x[0-9a-f]+\n"
+                        + "Threads that will not exist in the child:\n")
                 // A worker alone, or alike workers as one group (docs/REPORT.md): their stacks vary with the work.
                 .containsPattern("(\"pool-1-thread-\\d\" #\\d+ [A-Z_]+, worker of|\\d threads \"pool-\\*-thread-\\*\" "
                         + "#\\d+\\.\\.#\\d+ [A-Z_]+, same stack, workers of) java\\.util\\.concurrent\\."

@@ -9,7 +9,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.locks.StampedLock;
 
 /**
- * Runs every advised acquisition once in the parent with {@code forkInFlight} raised, so that the
+ * Runs every advised acquisition once in the parent with a fork counted in flight, so that the
  * advice's references to the bridge, inlined into the JDK's lock classes, are resolved here.
  * Otherwise a child would resolve them on its first acquisition, inside the JVM's own mutexes, which a
  * vanished thread may hold: the very hang forkguard is there to explain (see docs/DESIGN.md, Child-safe code).
@@ -19,7 +19,7 @@ public final class AdvicePathWarmUp {
     private AdvicePathWarmUp() {}
 
     public static void run() throws InterruptedException {
-        ForkguardBridge.forkInFlight = true;
+        ForkguardBridge.forkStarting();
         try {
             ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
             for (Lock lock : new Lock[] {new ReentrantLock(), rw.readLock(), rw.writeLock()}) {
@@ -50,7 +50,7 @@ public final class AdvicePathWarmUp {
             stamped.unlockWrite(stamped.tryWriteLock(1, TimeUnit.NANOSECONDS));
             stamped.unlockRead(stamped.tryReadLock(1, TimeUnit.NANOSECONDS));
         } finally {
-            ForkguardBridge.forkInFlight = false;
+            ForkguardBridge.forkDone();
         }
     }
 }

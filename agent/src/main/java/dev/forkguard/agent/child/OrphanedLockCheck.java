@@ -35,7 +35,6 @@ public final class OrphanedLockCheck {
 
     private static volatile ChildPolicy policy = ChildPolicy.REPORT;
     private static volatile int exitCode = 70;
-    private static volatile ForkFacts facts = ForkFacts.NONE;
 
     private OrphanedLockCheck() {}
 
@@ -47,6 +46,8 @@ public final class OrphanedLockCheck {
     /**
      * Called in the prepare handler: remembers which threads exist at fork time and, for each lock a
      * thread other than the forking one holds, the text the child will print and the error it throws.
+     * Kept for this fork's child alone ({@link ForkState#keepForChild}): a status query or another
+     * thread's fork, at the same time, keeps its own.
      *
      * @param liveIds ids of every Java thread at fork time, in any order (sorted here)
      * @param synchronizers held synchronizers, parallel to {@code texts}
@@ -60,7 +61,7 @@ public final class OrphanedLockCheck {
             bytes[i] = ChildMessage.ascii(texts[i]);
             errors[i] = new OrphanedLockError("forked child would block for ever on " + texts[i], true);
         }
-        facts = new ForkFacts(sorted, synchronizers, bytes, errors);
+        ForkState.keepForChild(new ForkFacts(sorted, synchronizers, bytes, errors));
     }
 
     /** Called by lock-acquire advice while a fork is in flight or in a child. */
@@ -70,7 +71,7 @@ public final class OrphanedLockCheck {
         }
         Thread owner = SynchronizerOwners.ownerOf(synchronizer);
         Thread self = Thread.currentThread();
-        ForkFacts f = facts;
+        ForkFacts f = factsOfThisChild();
         int known = f.indexOf(synchronizer);
         if (owner != null) {
             if (owner == self || Arrays.binarySearch(f.liveIds, owner.getId()) < 0
@@ -91,6 +92,19 @@ public final class OrphanedLockCheck {
         } else if (p == ChildPolicy.THROW) {
             throw known < 0 ? UNTRACKED_ERROR : f.errors[known];
         }
+    }
+
+    /** What the prepare handler of the fork that made this child kept; none when it is not known. */
+    private static ForkFacts factsOfThisChild() {
+        return asFacts(ForkState.childFacts());
+    }
+
+    /**
+     * Warmed with a non-null argument: the interpreter resolves the class of an {@code instanceof}
+     * or a cast only for a non-null object, and that must not happen first in a child.
+     */
+    private static ForkFacts asFacts(Object kept) {
+        return kept instanceof ForkFacts ? (ForkFacts) kept : ForkFacts.NONE;
     }
 
     private static void write(Object lock, Thread owner, Thread self, byte[] text, ChildPolicy p, boolean timed) {
@@ -130,6 +144,8 @@ public final class OrphanedLockCheck {
                 new OrphanedLockError[] {UNTRACKED_ERROR});
         Arrays.binarySearch(f.liveIds, self.getId());
         f.indexOf(new Object());
+        factsOfThisChild();
+        asFacts(f);
         SynchronizerOwners.ownerOf(lock);
         VanishedVirtualThreads.vanished(self);
         // Neither left taken: a live, taken lock of the agent's own would show up in fork reports.

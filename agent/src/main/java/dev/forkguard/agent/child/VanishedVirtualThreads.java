@@ -10,7 +10,7 @@ import dev.forkguard.agent.snapshot.VirtualThreads;
  * id is below the bound read in the window existed at the fork, and one started in the child has a
  * larger id.
  *
- * <p>Child path (DESIGN fact 9): a class test and two field reads, run in the parent by
+ * <p>Child path (see docs/DESIGN.md, Child-safe code): a class test and two field reads, run in the parent by
  * {@link OrphanedLockCheck#warmUp}.
  */
 public final class VanishedVirtualThreads {

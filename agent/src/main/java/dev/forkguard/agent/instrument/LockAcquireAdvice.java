@@ -15,7 +15,7 @@ public final class LockAcquireAdvice {
 
     @Advice.OnMethodEnter
     static void enter(@Advice.This Object lock, @Advice.FieldValue("sync") Object sync) {
-        if (ForkguardBridge.forkInFlight) {
+        if (ForkguardBridge.forkInFlight()) {
             ForkguardBridge.lockAcquiring(lock, sync, false);
         }
     }

@@ -10,7 +10,7 @@ public final class PlainLockAcquireAdvice {
 
     @Advice.OnMethodEnter
     static void enter(@Advice.This Object lock) {
-        if (ForkguardBridge.forkInFlight) {
+        if (ForkguardBridge.forkInFlight()) {
             ForkguardBridge.lockAcquiring(lock, lock, false);
         }
     }

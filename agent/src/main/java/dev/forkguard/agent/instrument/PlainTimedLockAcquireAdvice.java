@@ -10,7 +10,7 @@ public final class PlainTimedLockAcquireAdvice {
 
     @Advice.OnMethodEnter
     static void enter(@Advice.This Object lock) {
-        if (ForkguardBridge.forkInFlight) {
+        if (ForkguardBridge.forkInFlight()) {
             ForkguardBridge.lockAcquiring(lock, lock, true);
         }
     }

@@ -10,7 +10,7 @@ public final class TimedLockAcquireAdvice {
 
     @Advice.OnMethodEnter
     static void enter(@Advice.This Object lock, @Advice.FieldValue("sync") Object sync) {
-        if (ForkguardBridge.forkInFlight) {
+        if (ForkguardBridge.forkInFlight()) {
             ForkguardBridge.lockAcquiring(lock, sync, true);
         }
     }

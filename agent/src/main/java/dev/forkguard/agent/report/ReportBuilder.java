@@ -148,7 +148,7 @@ public final class ReportBuilder {
         return new ForkReport(ForkReport.SCHEMA, version, s.sequence, Instant.ofEpochMilli(s.epochMillis).toString(),
                 s.pid, childPid, Runtime.version().toString(), severity, headline, verdict, s.recordNanos / 1000,
                 s.stacksLateNanos() / 1000,
-                forking, nativeCallers(s.nativeCallers), grouped.listed(), osThreads, orphaned, classInits, tracking,
+                forking, nativeCallers(s), grouped.listed(), osThreads, orphaned, classInits, tracking,
                 null, summary, python);
     }
 
@@ -166,11 +166,17 @@ public final class ReportBuilder {
 
     /**
      * The native code that called {@code fork()}, nearest first, up to the first JVM or JNA frame;
-     * empty when Java forked through JNA (its stack says it all), null when not captured.
+     * null when not captured. Empty when Java forked (the forking thread has Java frames below the
+     * handler's): whatever foreign-function library or JNI method made the call, the Java stack says
+     * it all, and a stack scan through that library's frames would find only stale words.
      */
-    private static List<String> nativeCallers(CallerStack stack) {
+    private static List<String> nativeCallers(ForkSnapshot s) {
+        CallerStack stack = s.nativeCallers;
         if (stack == null) {
             return null;
+        }
+        if (forkingStack(s.forkingStack, 1).length > 0) {
+            return List.of();
         }
         try {
             List<String> out = new ArrayList<>();

@@ -2,6 +2,8 @@ package dev.forkguard.agent.snapshot;
 
 import dev.forkguard.agent.child.OrphanedLockCheck;
 import dev.forkguard.agent.child.VanishedVirtualThreads;
+import dev.forkguard.agent.fork.ForkState;
+import dev.forkguard.agent.fork.SafepointGate;
 import dev.forkguard.agent.registry.CreationSite;
 import dev.forkguard.agent.registry.LazySite;
 import dev.forkguard.agent.registry.TrackedObject;
@@ -132,7 +134,12 @@ public final class SnapshotRecorder {
         ThreadInfo[] threads = null;
         long[] liveIds;
         if (stacksAtFork) {
-            threads = threadBean.dumpAllThreads(true, heapWalk, stackDepth);
+            SafepointGate.dumpStarting();
+            try {
+                threads = threadBean.dumpAllThreads(true, heapWalk, stackDepth);
+            } finally {
+                SafepointGate.dumpDone();
+            }
             liveIds = idsOf(threads);
         } else {
             liveIds = liveThreadIds();
@@ -172,6 +179,7 @@ public final class SnapshotRecorder {
                 System.nanoTime() - start, start);
         snapshot.virtualFacts(virtual);
         snapshot.hostContext = hostContext;
+        ForkState.readyToClone();
         return snapshot;
     }
 
@@ -210,7 +218,7 @@ public final class SnapshotRecorder {
             if (threads == null) {
                 if (dump == null) {
                     awaitForkReturned(s);
-                    dump = threadBean.dumpAllThreads(true, false, stackDepth);
+                    dump = dumpAfterFork();
                     dumpedNanos = System.nanoTime();
                 }
                 late = s.sequence == 0 ? 0 : dumpedNanos - (s.takenNanos + s.recordNanos);
@@ -245,7 +253,16 @@ public final class SnapshotRecorder {
         }
         if (dump == null && lastFork != null) {
             awaitForkReturned(lastFork);
-            threadBean.dumpAllThreads(true, false, stackDepth);
+            dumpAfterFork();
+        }
+    }
+
+    private ThreadInfo[] dumpAfterFork() {
+        SafepointGate.dumpStarting();
+        try {
+            return threadBean.dumpAllThreads(true, false, stackDepth);
+        } finally {
+            SafepointGate.dumpDone();
         }
     }
 

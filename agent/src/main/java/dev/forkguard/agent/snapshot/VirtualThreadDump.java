@@ -1,5 +1,7 @@
 package dev.forkguard.agent.snapshot;
 
+import dev.forkguard.agent.fork.SafepointGate;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -79,7 +81,13 @@ public final class VirtualThreadDump {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path file = dir.resolve("threads.json");
         try {
-            dumpThreads.invoke(bean, file.toString(), jsonFormat);
+            // A thread dump is a safepoint: kept apart from clones in flight (see SafepointGate).
+            SafepointGate.dumpStarting();
+            try {
+                dumpThreads.invoke(bean, file.toString(), jsonFormat);
+            } finally {
+                SafepointGate.dumpDone();
+            }
             return parse(file);
         } catch (ReflectiveOperationException e) {
             throw new IOException("dumpThreads failed: " + e.getCause(), e);

@@ -17,12 +17,13 @@ import java.util.regex.Pattern;
  *
  * <p>A word is a candidate return address when it points into executable code of a mapped file and
  * the instruction just before it is a call. Stack memory also holds stale return addresses, left
- * by calls that have returned; to tell the live ones, each frame's call must lead to the function
- * of the frame before it: the first must call {@code fork} itself, directly or through a PLT or GOT
- * slot; each next one the previous frame's function when the file exports it, else some code of the
- * previous frame's file at or below that frame's address.
- * Calls through a register cannot be checked and are taken as they come, so the list reads
- * "likely callers", nearest first.
+ * by calls that have returned; to tell the live ones, each frame's call must lead exactly to the
+ * start of the function of the frame before it: the first must call {@code fork} itself, directly
+ * or through a PLT or GOT slot, each next one the previous frame's function. A candidate whose call
+ * leads elsewhere is stale and skipped. The walk stops, listing nothing more, at the first frame it
+ * cannot check: a call through a register, or a caller of a function whose start is unknown (a
+ * static function with no exported symbol). So every frame listed is known to have called the one
+ * before it; the list may end early, but holds no stale frame.
  *
  * <p>The walk stops at the first frame inside the JVM or JNA: from there on the forking thread's
  * Java stack tells the story better.
@@ -64,14 +65,13 @@ public final class NativeFrameResolver {
 
     private List<NativeFrame> walk(CallerStack stack, int max) {
         List<NativeFrame> frames = new ArrayList<>();
-        // What the next live frame must have called: fork first, then each frame's own function.
-        Mapping calleeFile = find(code, stack.forkFunction());
+        // The start of the function the next live frame must have called: fork first, then each
+        // frame's own function; 0 once unknown, which ends the walk.
         long calleeStart = stack.forkFunction();
-        long callee = stack.forkFunction();
         byte[] before = new byte[CALL_BYTES];
         try (Memory info = new Memory(32); Memory extra = new Memory(8)) {
             for (long w : stack.words()) {
-                if (frames.size() >= max || calleeFile == null) {
+                if (frames.size() >= max || calleeStart == 0) {
                     break;
                 }
                 Mapping m = find(code, w);
@@ -79,8 +79,15 @@ public final class NativeFrameResolver {
                     continue;
                 }
                 buffer.read(0, before, 0, CALL_BYTES);
-                if (!endsWithCall(before) || !callReaches(w, before, calleeStart, callee, calleeFile)) {
+                if (!endsWithCall(before)) {
                     continue;
+                }
+                long target = callTarget(w, before);
+                if (target == UNCHECKABLE) {
+                    break;
+                }
+                if (target != calleeStart) {
+                    continue; // a stale return address: its call led elsewhere
                 }
                 if (isJavaSide(m.path)) {
                     break;
@@ -88,42 +95,32 @@ public final class NativeFrameResolver {
                 NativeFrame frame = frame(w, m, info, extra);
                 frames.add(frame);
                 calleeStart = frame.function() == null ? 0 : w - frame.offset();
-                callee = w;
-                calleeFile = m;
             }
         }
         return frames;
     }
 
+    /** {@link #callTarget}'s answer for a call through a register or a computed address. */
+    private static final long UNCHECKABLE = -1;
+
     /**
-     * Whether the call ending at {@code ret} can have led to the frame before: to that frame's
-     * function exactly when it is known ({@code fork} for the first frame), else into the previous
-     * frame's file at or below its address.
+     * Where the call ending at {@code ret} leads, through a PLT entry or a GOT slot to the function
+     * itself; {@link #UNCHECKABLE} for a call through a register or a computed address, or a slot
+     * that cannot be read.
      */
-    private boolean callReaches(long ret, byte[] before, long calleeStart, long callee, Mapping calleeFile) {
-        long target;
+    private long callTarget(long ret, byte[] before) {
         int n = before.length;
         if ((before[n - 5] & 0xff) == 0xe8) {
-            target = ret + littleEndianInt(before, n - 4);
+            long target = ret + littleEndianInt(before, n - 4);
             long viaPlt = pltTarget(target);
-            if (viaPlt != 0) {
-                target = viaPlt;
-            }
-        } else if (n >= 6 && (before[n - 6] & 0xff) == 0xff && (before[n - 5] & 0xff) == 0x15) {
+            return viaPlt != 0 ? viaPlt : target;
+        }
+        if ((before[n - 6] & 0xff) == 0xff && (before[n - 5] & 0xff) == 0x15) {
             // call *slot(%rip): code built with -fno-plt
             long slot = ret + littleEndianInt(before, n - 4);
-            if (!read(slot, 8)) {
-                return false;
-            }
-            target = buffer.getLong(0);
-        } else {
-            return true; // through a register or a computed address: nothing to check against
+            return read(slot, 8) ? buffer.getLong(0) : UNCHECKABLE;
         }
-        if (calleeStart != 0) {
-            return target == calleeStart;
-        }
-        Mapping m = find(code, target);
-        return m != null && m.path.equals(calleeFile.path) && Long.compareUnsigned(target, callee) <= 0;
+        return UNCHECKABLE;
     }
 
     /** When {@code at} is a PLT entry ({@code [endbr64] [bnd] jmp *slot(%rip)}), where its slot points; else 0. */

@@ -67,6 +67,8 @@ class NativeCallerCaptureTest {
         assertThat(frames.get(0).function()).as(frames.toString()).isEqualTo("forkpty");
         assertThat(frames.get(0).file()).startsWith("libc.so");
         assertThat(frames.get(0).toString()).matches("forkpty\\+0x[0-9a-f]+ \\(libc\\.so\\.6\\)");
+        // forkpty's caller is JNA's dispatch, through a register: not verifiable, so the list ends.
+        assertThat(frames).as(frames.toString()).hasSize(1);
     }
 
     @Test
