@@ -13,6 +13,13 @@ final class MissedTargets {
     private MissedTargets() {
     }
 
+    private static final String LAUNCH = "A fork inside a JDK launch no longer enters Java: the agent's C fork handlers"
+            + " read the thread's launch depth (a thread-local the advice on `ProcessImpl.start` sets through two"
+            + " direct-mapped calls) and return. What is left is what the agent's presence costs any fork: the fork"
+            + " copies the parent's page tables, so it grows with the parent's resident memory (the agent's classes,"
+            + " JNA and Logback, tens of MiB), and the agent's own threads share the two cores. If the C handlers could"
+            + " not load, the log says so at start (`using its Java fork handlers`) and the third column applies.";
+
     static String explanation(String key, Results r) {
         return switch (key) {
             case "lock" -> lock(r);
@@ -21,6 +28,7 @@ final class MissedTargets {
             case "fork100" -> forkPause(r, 100);
             case "fork1000" -> forkPause(r, 1000);
             case "heap" -> HEAP;
+            case "launch" -> LAUNCH;
             default -> "No diagnosis is recorded for this target (`" + key + "`).";
         };
     }

@@ -36,6 +36,7 @@ final class PerformanceReport {
         targets();
         jmh();
         forkPause();
+        launches();
         startup();
         hang();
         memory();
@@ -91,6 +92,10 @@ final class PerformanceReport {
         for (int jdk : jdks) {
             forkTarget(out, jdk, 100, 0.5);
             forkTarget(out, jdk, 1000, 1.0);
+        }
+        for (Results.LaunchRow l : r.launches) {
+            out.add(new Target(String.format(Locale.ROOT, "%d JDK launches in FORK mode (fork+exec), JDK %d",
+                    l.launches(), l.jdk()), "<= 1.10x", fmt("%.2fx", l.ratio()), l.ratio() <= 1.10, "launch"));
         }
         for (Results.MemoryRow m : r.memory) {
             if (m.scenario().equals("churn")) {
@@ -231,6 +236,37 @@ final class PerformanceReport {
         }
         TreeSet<String> versions = new TreeSet<>();
         r.forkPause.forEach(f -> versions.add("JDK " + f.jdk() + " = " + f.javaVersion()));
+        line("Runtimes: " + String.join(", ", versions) + ".");
+        line();
+    }
+
+    private void launches() {
+        if (r.launches.isEmpty()) {
+            return;
+        }
+        line("## JDK launches (fork+exec)");
+        line();
+        line("`ProcessBuilder(\"" + LaunchHarness.PROGRAM + "\").start()` and `waitFor()`, N times in one JVM run with"
+                + " `-Djdk.lang.Process.launchMechanism=FORK` (the JDK forks, the child execs), after unmeasured warm-up"
+                + " launches; the total of the N launches per JVM. Each round runs three JVMs one after the other, their"
+                + " order rotated: no agent, the agent with default options (its C fork handlers return at once inside"
+                + " a JDK launch, no Java is entered) and the agent with `" + LaunchHarness.JAVA_HANDLERS + "` (JNA"
+                + " callbacks enter Java twice per fork, as every fork did before the C handlers). Median of the rounds"
+                + " with its 95% confidence interval; ratios are of the medians.");
+        line();
+        line("| JDK | launches | rounds | no agent | agent | ratio | agent, forkHandlers=java | ratio |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (Results.LaunchRow l : r.launches) {
+            line(String.format(Locale.ROOT, "| %d | %d | %d | %.0f ms [%.0f, %.0f] | %.0f ms [%.0f, %.0f] | %.2fx |"
+                    + " %.0f ms [%.0f, %.0f] | %.2fx |", l.jdk(), l.launches(), l.noneMs().count(),
+                    l.noneMs().median(), l.noneMs().medianLow(), l.noneMs().medianHigh(),
+                    l.agentMs().median(), l.agentMs().medianLow(), l.agentMs().medianHigh(), l.ratio(),
+                    l.javaHandlersMs().median(), l.javaHandlersMs().medianLow(), l.javaHandlersMs().medianHigh(),
+                    l.javaHandlersRatio()));
+        }
+        line();
+        TreeSet<String> versions = new TreeSet<>();
+        r.launches.forEach(l -> versions.add("JDK " + l.jdk() + " = " + l.javaVersion()));
         line("Runtimes: " + String.join(", ", versions) + ".");
         line();
     }
