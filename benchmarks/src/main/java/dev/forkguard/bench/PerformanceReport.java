@@ -248,27 +248,35 @@ final class PerformanceReport {
         line();
         line("`ProcessBuilder(\"" + LaunchHarness.PROGRAM + "\").start()` and `waitFor()`, N times in one JVM run with"
                 + " `-Djdk.lang.Process.launchMechanism=FORK` (the JDK forks, the child execs), after unmeasured warm-up"
-                + " launches; the total of the N launches per JVM. Each round runs three JVMs one after the other, their"
-                + " order rotated: no agent, the agent with default options (its C fork handlers return at once inside"
-                + " a JDK launch, no Java is entered) and the agent with `" + LaunchHarness.JAVA_HANDLERS + "` (JNA"
-                + " callbacks enter Java twice per fork, as every fork did before the C handlers). Median of the rounds"
-                + " with its 95% confidence interval; ratios are of the medians.");
+                + " launches; the total of the N launches per JVM. Each round runs four JVMs one after the other, their"
+                + " order rotated: no agent; the agent with default options (its C fork handlers return at once inside"
+                + " a JDK launch: no Java is entered); the agent with `" + LaunchHarness.JAVA_HANDLERS + "` (JNA"
+                + " callbacks enter Java twice per fork, as every fork did before the C handlers); and a control"
+                + " without the agent whose heap is pre-touched (`-Xms<N>m -XX:+AlwaysPreTouch`, N = the anonymous"
+                + " memory the agent added in an unmeasured pair of runs before), so it has about the agent's resident"
+                + " memory and none of its code. Median of the rounds with its 95% confidence interval; ratios are of"
+                + " the medians, each over no agent. Anonymous RSS is read from `/proc/self/status` after the launches.");
         line();
-        line("| JDK | launches | rounds | no agent | agent | ratio | agent, forkHandlers=java | ratio |");
-        line("|---|---:|---:|---:|---:|---:|---:|---:|");
+        line("| JDK | launches | rounds | no agent | agent | ratio | agent, forkHandlers=java | ratio | control: no agent,"
+                + " pre-touched heap | ratio | anonymous RSS: none / agent / control |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Results.LaunchRow l : r.launches) {
-            line(String.format(Locale.ROOT, "| %d | %d | %d | %.0f ms [%.0f, %.0f] | %.0f ms [%.0f, %.0f] | %.2fx |"
-                    + " %.0f ms [%.0f, %.0f] | %.2fx |", l.jdk(), l.launches(), l.noneMs().count(),
-                    l.noneMs().median(), l.noneMs().medianLow(), l.noneMs().medianHigh(),
-                    l.agentMs().median(), l.agentMs().medianLow(), l.agentMs().medianHigh(), l.ratio(),
-                    l.javaHandlersMs().median(), l.javaHandlersMs().medianLow(), l.javaHandlersMs().medianHigh(),
-                    l.javaHandlersRatio()));
+            line(String.format(Locale.ROOT, "| %d | %d | %d | %s | %s | %.2fx | %s | %.2fx | %s (%d MiB) | %.2fx |"
+                    + " %.0f / %.0f / %.0f MiB |", l.jdk(), l.launches(), l.noneMs().count(), msWithCi(l.noneMs()),
+                    msWithCi(l.agentMs()), l.ratio(), msWithCi(l.javaHandlersMs()), l.javaHandlersRatio(),
+                    msWithCi(l.controlMs()), l.controlHeapMib(), l.controlRatio(),
+                    l.noneRssAnon().median() * 1e6 / MIB, l.agentRssAnon().median() * 1e6 / MIB,
+                    l.controlRssAnon().median() * 1e6 / MIB));
         }
         line();
         TreeSet<String> versions = new TreeSet<>();
         r.launches.forEach(l -> versions.add("JDK " + l.jdk() + " = " + l.javaVersion()));
         line("Runtimes: " + String.join(", ", versions) + ".");
         line();
+    }
+
+    private static String msWithCi(Stats s) {
+        return String.format(Locale.ROOT, "%.0f ms [%.0f, %.0f]", s.median(), s.medianLow(), s.medianHigh());
     }
 
     private void startup() {

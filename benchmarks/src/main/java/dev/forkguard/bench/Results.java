@@ -60,9 +60,12 @@ final class Results implements Serializable {
 
     /**
      * N JDK launches in FORK mode per JVM, total ms of each round's JVM: without the agent, with it (C fork
-     * handlers) and with {@code forkHandlers=java}.
+     * handlers), with {@code forkHandlers=java}, and without it but with a pre-touched heap of
+     * {@code controlHeapMib} (as much more anonymous memory as the agent adds); anonymous RSS (bytes / 1e6,
+     * as {@link StartupRow}'s) at the end of the runs without agent, with it, and of the control.
      */
-    record LaunchRow(int jdk, String javaVersion, int launches, Stats noneMs, Stats agentMs, Stats javaHandlersMs)
+    record LaunchRow(int jdk, String javaVersion, int launches, Stats noneMs, Stats agentMs, Stats javaHandlersMs,
+            Stats controlMs, int controlHeapMib, Stats noneRssAnon, Stats agentRssAnon, Stats controlRssAnon)
             implements Serializable {
         double ratio() {
             return agentMs.median() / noneMs.median();
@@ -70,6 +73,10 @@ final class Results implements Serializable {
 
         double javaHandlersRatio() {
             return javaHandlersMs.median() / noneMs.median();
+        }
+
+        double controlRatio() {
+            return controlMs.median() / noneMs.median();
         }
     }
 

@@ -3,7 +3,7 @@ package dev.forkguard.bench.subject;
 /**
  * Launches a program again and again with {@code ProcessBuilder} (the harness runs this JVM with
  * {@code -Djdk.lang.Process.launchMechanism=FORK}: fork, then exec) and prints each launch's time,
- * start to exit, after some unmeasured warm-up launches. Args: warm-ups, measured launches, program.
+ * start to exit, after some unmeasured warm-up launches, and its anonymous resident memory after them. Args: warm-ups, measured launches, program.
  */
 public final class ForkLaunchTarget {
 
@@ -22,8 +22,22 @@ public final class ForkLaunchTarget {
             nanos[i] = launch(program);
         }
         TargetSupport.result("launchNanos", nanos);
+        TargetSupport.result("rssAnonBytes", rssAnonBytes());
         TargetSupport.result("mechanism", System.getProperty("jdk.lang.Process.launchMechanism"));
         TargetSupport.result("javaVersion", System.getProperty("java.runtime.version"));
+    }
+
+    /**
+     * Anonymous resident memory (heap, metaspace, code, malloc, stacks) from /proc/self/status: what a
+     * fork must copy the page tables of, and what the exec'ing child must tear down.
+     */
+    private static long rssAnonBytes() throws java.io.IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Paths.get("/proc/self/status"))) {
+            if (line.startsWith("RssAnon:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        return -1;
     }
 
     private static long launch(String program) throws Exception {
