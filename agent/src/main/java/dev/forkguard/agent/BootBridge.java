@@ -28,12 +28,12 @@ final class BootBridge {
     /** In definition order: an interface before the classes that implement it. */
     private static final List<String> CLASSES = List.of(
             "dev.forkguard.bridge.ForkguardHooks",
-            "dev.forkguard.bridge.JdkLaunchDepth",
             "dev.forkguard.bridge.OrphanedLockError",
             "dev.forkguard.bridge.ForkguardBridge",
             "dev.forkguard.bridge.ForkguardBridge$1",
             "dev.forkguard.bridge.ForkguardBridge$2",
-            "dev.forkguard.bridge.ForkguardBridge$NoHooks");
+            "dev.forkguard.bridge.ForkguardBridge$NoHooks",
+            "dev.forkguard.bridge.JdkLaunchDepth");
 
     private BootBridge() {}
 
