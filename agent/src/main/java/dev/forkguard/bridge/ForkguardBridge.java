@@ -41,9 +41,9 @@ public final class ForkguardBridge {
     };
 
     /**
-     * The C fork handlers' copy of that depth, when the agent loaded them: then it is kept there only,
-     * and {@link #inJdkLaunch} is not asked (they skip a launch's fork without entering Java). Set once,
-     * before the launch advice is installed.
+     * The C fork handlers' copy of that depth, when the agent loaded them: then platform threads keep it
+     * there only (their launches' forks never enter Java), virtual threads still here. Set once, before
+     * the launch advice is installed.
      */
     private static volatile JdkLaunchDepth nativeLaunchDepth;
 
@@ -57,8 +57,7 @@ public final class ForkguardBridge {
     /** Entering {@code ProcessImpl.start}. Advice: never throws. */
     public static void jdkLaunchStarting() {
         JdkLaunchDepth kept = nativeLaunchDepth;
-        if (kept != null) {
-            kept.entered();
+        if (kept != null && kept.entered()) {
             return;
         }
         JDK_LAUNCH.get()[0]++;
@@ -67,8 +66,7 @@ public final class ForkguardBridge {
     /** Leaving {@code ProcessImpl.start}, normally or not. */
     public static void jdkLaunchEnded() {
         JdkLaunchDepth kept = nativeLaunchDepth;
-        if (kept != null) {
-            kept.left();
+        if (kept != null && kept.left()) {
             return;
         }
         int[] depth = JDK_LAUNCH.get();

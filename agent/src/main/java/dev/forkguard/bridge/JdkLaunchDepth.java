@@ -6,9 +6,15 @@ package dev.forkguard.bridge;
  */
 public interface JdkLaunchDepth {
 
-    /** The calling thread enters {@code ProcessImpl.start}. */
-    void entered();
+    /**
+     * The calling thread enters {@code ProcessImpl.start}.
+     *
+     * @return false when this thread's depth cannot be kept here (a virtual thread: C's thread-local
+     *         state belongs to its carrier, which may change before the launch ends); the bridge then
+     *         keeps it in Java, and the Java handlers skip that launch's fork
+     */
+    boolean entered();
 
-    /** The calling thread leaves it, normally or not. */
-    void left();
+    /** The calling thread leaves it, normally or not; false exactly when {@link #entered} was. */
+    boolean left();
 }
