@@ -28,7 +28,8 @@ final class BootBridge {
             "dev.forkguard.bridge.ForkguardBridge$1",
             "dev.forkguard.bridge.ForkguardBridge$2",
             "dev.forkguard.bridge.ForkguardBridge$NoHooks",
-            "dev.forkguard.bridge.HostForkContext");
+            "dev.forkguard.bridge.HostForkContext",
+            "dev.forkguard.bridge.JdkLaunchDepth");
 
     private static final String JDK_INTERNALS = "dev.forkguard.agent.startup.JdkInternals";
 

@@ -46,22 +46,42 @@ public final class ForkguardBridge {
         }
     };
 
+    /**
+     * The C fork handlers' copy of that depth, when the agent loaded them: then platform threads keep it
+     * there only (their launches' forks never enter Java), virtual threads still here. Set once, before
+     * the launch advice is installed.
+     */
+    private static volatile JdkLaunchDepth nativeLaunchDepth;
+
     private ForkguardBridge() {}
+
+    /** From now on the launch depth is kept by {@code depth} (the agent's C fork handlers). */
+    public static void keepJdkLaunchDepthIn(JdkLaunchDepth depth) {
+        nativeLaunchDepth = depth;
+    }
 
     /** Entering {@code ProcessImpl.start}. Advice: never throws. */
     public static void jdkLaunchStarting() {
+        JdkLaunchDepth kept = nativeLaunchDepth;
+        if (kept != null && kept.entered()) {
+            return;
+        }
         JDK_LAUNCH.get()[0]++;
     }
 
     /** Leaving {@code ProcessImpl.start}, normally or not. */
     public static void jdkLaunchEnded() {
+        JdkLaunchDepth kept = nativeLaunchDepth;
+        if (kept != null && kept.left()) {
+            return;
+        }
         int[] depth = JDK_LAUNCH.get();
         if (depth[0] > 0) {
             depth[0]--;
         }
     }
 
-    /** True when the calling thread is inside {@code ProcessImpl.start}. */
+    /** True when the calling thread is inside {@code ProcessImpl.start}, as the Java fork handlers count it. */
     public static boolean inJdkLaunch() {
         return JDK_LAUNCH.get()[0] > 0;
     }

@@ -36,6 +36,7 @@ final class PerformanceReport {
         targets();
         jmh();
         forkPause();
+        launches();
         startup();
         hang();
         memory();
@@ -91,6 +92,10 @@ final class PerformanceReport {
         for (int jdk : jdks) {
             forkTarget(out, jdk, 100, 0.5);
             forkTarget(out, jdk, 1000, 1.0);
+        }
+        for (Results.LaunchRow l : r.launches) {
+            out.add(new Target(String.format(Locale.ROOT, "%d JDK launches in FORK mode (fork+exec), JDK %d",
+                    l.launches(), l.jdk()), "<= 1.10x", fmt("%.2fx", l.ratio()), l.ratio() <= 1.10, "launch"));
         }
         for (Results.MemoryRow m : r.memory) {
             if (m.scenario().equals("churn")) {
@@ -233,6 +238,45 @@ final class PerformanceReport {
         r.forkPause.forEach(f -> versions.add("JDK " + f.jdk() + " = " + f.javaVersion()));
         line("Runtimes: " + String.join(", ", versions) + ".");
         line();
+    }
+
+    private void launches() {
+        if (r.launches.isEmpty()) {
+            return;
+        }
+        line("## JDK launches (fork+exec)");
+        line();
+        line("`ProcessBuilder(\"" + LaunchHarness.PROGRAM + "\").start()` and `waitFor()`, N times in one JVM run with"
+                + " `-Djdk.lang.Process.launchMechanism=FORK` (the JDK forks, the child execs), after unmeasured warm-up"
+                + " launches; the total of the N launches per JVM. Each round runs four JVMs one after the other, their"
+                + " order rotated: no agent; the agent with default options (its C fork handlers return at once inside"
+                + " a JDK launch: no Java is entered); the agent with `" + LaunchHarness.JAVA_HANDLERS + "` (JNA"
+                + " callbacks enter Java twice per fork, as every fork did before the C handlers); and a control"
+                + " without the agent whose heap is pre-touched (`-Xms<N>m -XX:+AlwaysPreTouch`, N = the anonymous"
+                + " memory the agent added in an unmeasured pair of runs before), so it has about the agent's resident"
+                + " memory and none of its code. Median of the rounds with its 95% confidence interval; ratios are of"
+                + " the medians, each over no agent. Anonymous RSS is read from `/proc/self/status` after the launches.");
+        line();
+        line("| JDK | launches | rounds | no agent | agent | ratio | agent, forkHandlers=java | ratio | control: no agent,"
+                + " pre-touched heap | ratio | anonymous RSS: none / agent / control |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (Results.LaunchRow l : r.launches) {
+            line(String.format(Locale.ROOT, "| %d | %d | %d | %s | %s | %.2fx | %s | %.2fx | %s (%d MiB) | %.2fx |"
+                    + " %.0f / %.0f / %.0f MiB |", l.jdk(), l.launches(), l.noneMs().count(), msWithCi(l.noneMs()),
+                    msWithCi(l.agentMs()), l.ratio(), msWithCi(l.javaHandlersMs()), l.javaHandlersRatio(),
+                    msWithCi(l.controlMs()), l.controlHeapMib(), l.controlRatio(),
+                    l.noneRssAnon().median() * 1e6 / MIB, l.agentRssAnon().median() * 1e6 / MIB,
+                    l.controlRssAnon().median() * 1e6 / MIB));
+        }
+        line();
+        TreeSet<String> versions = new TreeSet<>();
+        r.launches.forEach(l -> versions.add("JDK " + l.jdk() + " = " + l.javaVersion()));
+        line("Runtimes: " + String.join(", ", versions) + ".");
+        line();
+    }
+
+    private static String msWithCi(Stats s) {
+        return String.format(Locale.ROOT, "%.0f ms [%.0f, %.0f]", s.median(), s.medianLow(), s.medianHigh());
     }
 
     private void startup() {

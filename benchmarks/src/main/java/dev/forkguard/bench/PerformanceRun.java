@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * The one entry point ({@code benchmarks/run.sh}): runs the JMH cases on JDK 17, the fork-pause
- * harness on JDK 17 and 25, start-up, hang-to-HUNG and memory, each with and without the agent side
+ * harness on JDK 17 and 25, FORK-mode JDK launches, start-up, hang-to-HUNG and memory, each with and without the agent side
  * by side, and rewrites docs/PERFORMANCE.md and its chart from what it measured. {@code --smoke}
  * runs the same with tiny counts (CI; timings meaningless); {@code --render FILE} renders saved
  * results again without measuring.
@@ -27,14 +27,14 @@ import java.util.Set;
  * --jdk25 DIR|none   JDK for the second fork-pause run (/usr/lib/jvm/temurin-25-jdk-amd64 when present)
  * --out FILE         the document (docs/PERFORMANCE.md); its chart is written beside it
  * --results FILE     where the raw results are saved (benchmarks/target/performance-results.bin)
- * --parts LIST       jmh,fork,startup,hang,memory (all)
+ * --parts LIST       jmh,fork,launch,startup,hang,memory (all)
  * --commit TEXT      the commit measured, for the document
  * </pre>
  */
 public final class PerformanceRun {
 
     static final String CHART_NAME = "performance-fork-pause.svg";
-    static final Set<String> ALL_PARTS = Set.of("jmh", "fork", "startup", "hang", "memory");
+    static final Set<String> ALL_PARTS = Set.of("jmh", "fork", "launch", "startup", "hang", "memory");
 
     private PerformanceRun() {
     }
@@ -118,6 +118,13 @@ public final class PerformanceRun {
             if (config.forkOnJdk25()) {
                 harness.run(results, 25, config.jdk25);
                 harness.floorAndStacksAfter(results, 25, config.jdk25);
+            }
+        }
+        if (parts.contains("launch")) {
+            LaunchHarness launches = new LaunchHarness(config);
+            launches.run(results, 17, config.jdk17);
+            if (config.forkOnJdk25()) {
+                launches.run(results, 25, config.jdk25);
             }
         }
         if (parts.contains("startup")) {

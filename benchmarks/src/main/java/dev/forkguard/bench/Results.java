@@ -58,6 +58,28 @@ final class Results implements Serializable {
     record StartupRow(int jdk, Stats noneMs, Stats agentMs, Stats noneRss, Stats agentRss) implements Serializable {
     }
 
+    /**
+     * N JDK launches in FORK mode per JVM, total ms of each round's JVM: without the agent, with it (C fork
+     * handlers), with {@code forkHandlers=java}, and without it but with a pre-touched heap of
+     * {@code controlHeapMib} (as much more anonymous memory as the agent adds); anonymous RSS (bytes / 1e6,
+     * as {@link StartupRow}'s) at the end of the runs without agent, with it, and of the control.
+     */
+    record LaunchRow(int jdk, String javaVersion, int launches, Stats noneMs, Stats agentMs, Stats javaHandlersMs,
+            Stats controlMs, int controlHeapMib, Stats noneRssAnon, Stats agentRssAnon, Stats controlRssAnon)
+            implements Serializable {
+        double ratio() {
+            return agentMs.median() / noneMs.median();
+        }
+
+        double javaHandlersRatio() {
+            return javaHandlersMs.median() / noneMs.median();
+        }
+
+        double controlRatio() {
+            return controlMs.median() / noneMs.median();
+        }
+    }
+
     /** One memory scenario, without and with the agent (and agent options used). */
     record MemoryRow(String scenario, String agentOptions, long count, long noneHeapBefore, long noneHeapAfter,
             long agentHeapBefore, long agentHeapAfter, long noneRssDelta, long agentRssDelta, double noneSeconds,
@@ -77,6 +99,7 @@ final class Results implements Serializable {
     final List<ForkRow> forkPause = new ArrayList<>();
     final List<FloorRow> floor = new ArrayList<>();
     final List<StartupRow> startup = new ArrayList<>();
+    final List<LaunchRow> launches = new ArrayList<>();
     Stats hangMs;
     final List<MemoryRow> memory = new ArrayList<>();
     double runMinutes;

@@ -67,6 +67,19 @@ final class RunConfig {
         return jdk25 != null && !smoke;
     }
 
+    /** JVMs of each kind (none, agent, agent with Java fork handlers) for the FORK-mode launches. */
+    int launchRounds() {
+        return smoke ? 1 : 5;
+    }
+
+    int launches() {
+        return smoke ? 10 : 300;
+    }
+
+    int launchWarmUps() {
+        return smoke ? 2 : 30;
+    }
+
     /** Unmeasured starts of each kind before the measured ones (file cache, CDS archive). */
     int startupWarmUps() {
         return smoke ? 0 : 1;

@@ -61,6 +61,11 @@ class BenchmarksSmokeIT {
             assertThat(f.none().count()).isEqualTo(f.agent().count()).isPositive();
             assertThat(f.osThreadsAgent()).isGreaterThan(f.threads());
         });
+        assertThat(results.launches).singleElement().satisfies(l -> {
+            assertThat(l.noneMs().count()).isEqualTo(l.agentMs().count()).isEqualTo(l.javaHandlersMs().count())
+                    .isEqualTo(l.controlMs().count()).isPositive();
+            assertThat(l.agentRssAnon().median()).isPositive();
+        });
         assertThat(results.startup).singleElement().satisfies(s -> assertThat(s.agentMs().count()).isPositive());
         assertThat(results.hangMs).isNotNull();
         assertThat(results.hangMs.count()).isPositive();
@@ -68,7 +73,7 @@ class BenchmarksSmokeIT {
                 .containsExactly("locks", "threads", "churn", "churn");
 
         String md = Files.readString(doc, StandardCharsets.UTF_8);
-        assertThat(md).contains("## Targets", "## Hot paths (JMH, JDK 17)", "## Fork pause", "## Start-up",
+        assertThat(md).contains("## Targets", "## Hot paths (JMH, JDK 17)", "## Fork pause", "## JDK launches (fork+exec)", "## Start-up",
                 "## From a hang to its HUNG line", "## Memory", "## Why targets are missed", "smoke");
         String svg = Files.readString(dir.resolve(PerformanceRun.CHART_NAME), StandardCharsets.UTF_8);
         assertThat(svg).startsWith("<svg").contains("<path d=\"M");

@@ -25,7 +25,7 @@ public final class AtforkRegistrar {
      * The C library keeps only function pointers; JNA frees a callback's native trampoline once the
      * Java object is collected. Handlers cannot be unregistered, so they are kept forever.
      */
-    private static final List<AtforkCallback> KEPT = new ArrayList<>();
+    private static final List<Object> KEPT = new ArrayList<>();
 
     private AtforkRegistrar() {
     }
@@ -41,6 +41,22 @@ public final class AtforkRegistrar {
             throws ProbeUnavailableException {
         Objects.requireNonNull(prepare, "prepare");
         Objects.requireNonNull(parent, "parent");
+        return registerHandlers(prepare, parent);
+    }
+
+    /**
+     * Registers two C functions as {@code prepare} and {@code parent} handlers (those of
+     * {@link AtforkLibrary}); the caller keeps their library loaded for the life of the process.
+     */
+    static synchronized String registerFunctions(Function prepare, Function parent)
+            throws ProbeUnavailableException {
+        Objects.requireNonNull(prepare, "prepare");
+        Objects.requireNonNull(parent, "parent");
+        return registerHandlers(prepare, parent);
+    }
+
+    /** {@code prepare} and {@code parent} are JNA callbacks or C functions, as JNA passes both. */
+    private static String registerHandlers(Object prepare, Object parent) throws ProbeUnavailableException {
         Libc.bind();
         NativeLibrary c = Libc.cLibrary();
 

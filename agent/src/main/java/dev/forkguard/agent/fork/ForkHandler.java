@@ -5,6 +5,7 @@ import dev.forkguard.agent.snapshot.ForkSnapshot;
 import dev.forkguard.agent.snapshot.SnapshotRecorder;
 import dev.forkguard.bridge.ForkguardBridge;
 import dev.forkguard.probe.AtforkCallback;
+import dev.forkguard.probe.Libc;
 import dev.forkguard.probe.proc.ChildrenListing;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -14,6 +15,9 @@ import java.util.function.Consumer;
  * and only records raw facts; {@code parent} runs after it, in the parent only, and hands the
  * snapshot on. Neither renders, logs nor writes: that would stretch the fork pause the application
  * sees. There is deliberately no child handler (see {@link ForkState}).
+ *
+ * <p>Registered either directly (JNA callbacks: the Java fallback) or behind the agent's C handlers,
+ * which call them only for forks that are reported; the same checks then simply pass.
  *
  * <p>Two threads may fork at once, and glibc may interleave their handlers, so each forking thread
  * keeps its own snapshot until its parent handler runs.
@@ -25,6 +29,7 @@ public final class ForkHandler {
     private final InternalFaults faults;
     private final AtomicLong sequence = new AtomicLong();
     private final ThreadLocal<ForkSnapshot> pending = new ThreadLocal<>();
+    private final int jvmPid;
 
     /** Strong references for the life of the JVM: libc keeps only the function pointers. */
     private final AtforkCallback prepare = new AtforkCallback() {
@@ -46,10 +51,27 @@ public final class ForkHandler {
      * @param sink receives each snapshot after the fork; must return at once (it queues)
      * @param faults counts snapshots that failed, for the reporter to say so once
      */
-    public ForkHandler(SnapshotRecorder recorder, Consumer<ForkSnapshot> sink, InternalFaults faults) {
+    public ForkHandler(int jvmPid, SnapshotRecorder recorder, Consumer<ForkSnapshot> sink, InternalFaults faults) {
+        this.jvmPid = jvmPid;
         this.recorder = recorder;
         this.sink = sink;
         this.faults = faults;
+    }
+
+    /**
+     * A fork made by a forked child of the JVM (its pid is not the JVM's: a double fork, a pool worker
+     * that forks) or inside a JDK launch is not reported, and its handlers return at once. In a child
+     * that is the whole rule: no snapshot, no thread dump, no safepoint, which the child's missing VM
+     * Thread would never start. One direct-mapped {@code getpid} comes first, before anything else.
+     * The C handlers ({@code AtforkLibrary}) decide the same before entering Java at all.
+     */
+    private boolean notReported() {
+        return Libc.getpid() != jvmPid || ForkguardBridge.inJdkLaunch();
+    }
+
+    /** The pid of the JVM whose forks these handlers report. */
+    public int jvmPid() {
+        return jvmPid;
     }
 
     public AtforkCallback prepareCallback() {
@@ -61,12 +83,11 @@ public final class ForkHandler {
     }
 
     void onPrepare() {
+        if (notReported()) {
+            return;
+        }
         ForkState.forkStarting();
         try {
-            if (ForkguardBridge.inJdkLaunch()) {
-                pending.remove();
-                return;
-            }
             pending.set(recorder.record(sequence.incrementAndGet()));
         } catch (Throwable t) {
             // A failed snapshot must never fail the fork: that fork goes unreported, and is counted.
@@ -76,6 +97,9 @@ public final class ForkHandler {
     }
 
     void onParent() {
+        if (notReported()) {
+            return; // prepare returned at once too: same process, same thread, same launch depth
+        }
         ForkState.forkDone();
         try {
             ForkSnapshot snapshot = pending.get();

@@ -73,6 +73,13 @@ public final class ForkguardOptions {
                     + "and who owns each tracked java.util.concurrent lock are read inside the fork either way.",
             new OneOf("fork", "after"));
 
+    public static final Option<String> FORK_HANDLERS = new Option<>("forkHandlers", "native", "native",
+            "Which fork handlers the C library calls: native (the agent's own small C library, on Linux x86-64 "
+                    + "and aarch64: a fork made by a forked child, or inside a JDK process launch, never enters "
+                    + "Java) or java (JNA callbacks only, which decide the same in Java; used wherever the "
+                    + "native library cannot load). Reports are the same either way.",
+            new OneOf("native", "java"));
+
     public static final Option<Integer> MAX_REPORTS = new Option<>("maxReports", 100, "100",
             "Most JSON reports kept in reportDir; past it the oldest forkguard-*.json files are deleted.",
             new IntIn(1, 1_000_000));
@@ -84,7 +91,7 @@ public final class ForkguardOptions {
 
     /** All options, in the order the docs list them. */
     public static final List<Option<?>> ALL = List.of(
-            REPORT_DIR, LOG, LOG_LEVEL, WATCHDOG, CHILD_POLICY, CHILD_EXIT_CODE, STACK_DEPTH, MAX_TRACKED, TRACK_RATE, HELD_LOCKS, STACKS, MAX_REPORTS, LOG_RATE);
+            REPORT_DIR, LOG, LOG_LEVEL, WATCHDOG, CHILD_POLICY, CHILD_EXIT_CODE, STACK_DEPTH, MAX_TRACKED, TRACK_RATE, HELD_LOCKS, STACKS, FORK_HANDLERS, MAX_REPORTS, LOG_RATE);
 
     private final Map<Option<?>, Object> values;
     private final List<String> problems;

@@ -6,6 +6,7 @@ import dev.forkguard.agent.child.ChildPolicy;
 import dev.forkguard.agent.child.OrphanedLockCheck;
 import dev.forkguard.agent.fork.ForkHandler;
 import dev.forkguard.agent.fork.ForkState;
+import dev.forkguard.agent.fork.NativeJdkLaunchDepth;
 import dev.forkguard.agent.instrument.Instrumentations;
 import dev.forkguard.agent.logging.AgentLogging;
 import dev.forkguard.agent.options.ForkguardOptions;
@@ -27,6 +28,7 @@ import dev.forkguard.agent.snapshot.SnapshotRecorder;
 import dev.forkguard.agent.snapshot.VirtualThreadDump;
 import dev.forkguard.agent.snapshot.VirtualThreads;
 import dev.forkguard.bridge.ForkguardBridge;
+import dev.forkguard.probe.AtforkLibrary;
 import dev.forkguard.probe.AtforkRegistrar;
 import dev.forkguard.probe.Libc;
 import java.lang.instrument.Instrumentation;
@@ -155,7 +157,12 @@ public final class AgentInstaller {
         VirtualThreadDump.init();
         SnapshotRecorder recorder = new SnapshotRecorder(threads, locks, depth, heapWalk,
                 "fork".equals(options.get(ForkguardOptions.STACKS)), agentThreads.ids(), attached);
-        ForkHandler forkHandler = new ForkHandler(recorder, pipeline, pipeline.faults());
+        ForkHandler forkHandler = new ForkHandler(pid, recorder, pipeline, pipeline.faults());
+        // Before the launch advice goes in: the C handlers must see every ProcessImpl.start it counts.
+        boolean nativeHandlers = useNativeHandlers(options, log);
+        if (nativeHandlers) {
+            ForkguardBridge.keepJdkLaunchDepthIn(new NativeJdkLaunchDepth());
+        }
 
         // After the helper thread is done: the transformer never runs inside its class loading.
         Instrumentations.Result instrumented = Instrumentations.install(inst,
@@ -173,7 +180,18 @@ public final class AgentInstaller {
                 options.get(ForkguardOptions.CHILD_EXIT_CODE));
         OrphanedLockCheck.warmUp();
         warmUpAdvice(log);
-        String via = registerHandlers(forkHandler, log);
+        String via = null;
+        if (nativeHandlers) {
+            via = registerNativeHandlers(forkHandler, log);
+            if (via == null) {
+                // Back to the Java count of launches; a thread inside one now leaves it harmlessly.
+                ForkguardBridge.keepJdkLaunchDepthIn(null);
+                nativeHandlers = false;
+            }
+        }
+        if (via == null) {
+            via = registerHandlers(forkHandler, log);
+        }
         if (via == null) {
             return;
         }
@@ -182,8 +200,8 @@ public final class AgentInstaller {
         AgentInstaller.recorder = recorder;
         AgentInstaller.builder = reportBuilder;
         AgentInstaller.tracking = tracking;
-        log.info("forkguard {} active in pid {} (Java {}{}): fork handlers registered via {}; reports to {}{}",
-                version, pid, Runtime.version(), attached ? ", attached" : "", via,
+        log.info("forkguard {} active in pid {} (Java {}{}): fork handlers registered via {} ({} handlers); reports to {}{}",
+                version, pid, Runtime.version(), attached ? ", attached" : "", via, nativeHandlers ? "C" : "Java",
                 options.get(ForkguardOptions.LOG) == null || AgentLogging.problem() != null ? "standard error"
                         : options.get(ForkguardOptions.LOG),
                 reportDir == null ? "" : " and " + reportDir);
@@ -264,6 +282,30 @@ public final class AgentInstaller {
             return null;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return e.toString();
+        }
+    }
+
+    /** The C handlers unless the user chose the Java ones or the library did not load (then said once). */
+    private static boolean useNativeHandlers(ForkguardOptions options, Logger log) {
+        if (!"native".equals(options.get(ForkguardOptions.FORK_HANDLERS))) {
+            return false;
+        }
+        String problem = AtforkLibraryStart.problem();
+        if (problem != null) {
+            log.info("forkguard: using its Java fork handlers: {}", problem);
+            return false;
+        }
+        return true;
+    }
+
+    private static String registerNativeHandlers(ForkHandler forkHandler, Logger log) {
+        try {
+            return AtforkLibrary.register(forkHandler.jvmPid(), forkHandler.prepareCallback(),
+                    forkHandler.parentCallback());
+        } catch (Exception | LinkageError e) {
+            log.info("forkguard: using its Java fork handlers: the C handlers could not be registered ({})",
+                    e.getMessage());
+            return null;
         }
     }
 

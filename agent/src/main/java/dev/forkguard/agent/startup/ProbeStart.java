@@ -31,6 +31,8 @@ public final class ProbeStart {
         }
         try {
             Libc.bind();
+            // Optional: without it the Java handlers are used (AgentInstaller says which).
+            AtforkLibraryStart.load();
             return null;
         } catch (Exception | LinkageError e) {
             return "the native probe could not load (" + e.getMessage() + ")";

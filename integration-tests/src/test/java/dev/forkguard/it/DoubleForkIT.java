@@ -1,0 +1,119 @@
+package dev.forkguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forkguard.it.app.DoubleForkApp;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A forked child that forks again (the double fork of daemons, a pool worker that forks) behaves
+ * exactly as without the agent: its fork returns, the grandchild exits with 42, the child with 43.
+ * Before, the prepare handler ran in the child and took a thread dump there, which waits for a
+ * safepoint the child's missing VM Thread never starts: the child hung in its own fork(). Every
+ * child is bounded (SIGKILL after 10 s, then reaped; see {@link DoubleForkApp}).
+ */
+class DoubleForkIT {
+
+    private static final String BOTH_EXITED = "app: child %s exited with code 43";
+
+    @TempDir
+    Path tmp;
+
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void killEverything() {
+        for (Process p : started) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
+    private static String childPid(String stdout) {
+        Matcher m = Pattern.compile("app: forked child (\\d+)").matcher(stdout);
+        assertThat(m.find()).as(stdout).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void withoutTheAgentTheChildAndGrandchildExitWithTheirOwnCodes() throws Exception {
+        ForkedJvm.Result r = ForkedJvm.app(DoubleForkApp.class).withoutAgent().run();
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.stdout).as(r.toString()).contains(String.format(BOTH_EXITED, childPid(r.stdout)))
+                .doesNotContain("orphaned").doesNotContain("killed");
+    }
+
+    @ParameterizedTest(name = "stacks={0}, heldLocks={1}, forkHandlers={2}")
+    @CsvSource({
+        "fork, tracked, native",
+        "fork, heap, native",
+        "after, tracked, native",
+        "after, heap, native",
+        "fork, tracked, java",
+        "fork, heap, java",
+        "after, tracked, java",
+        "after, heap, java"
+    })
+    void aChildThatForksAgainExitsAsWithoutTheAgent(String stacks, String heldLocks, String handlers)
+            throws Exception {
+        ForkedJvm.Result r = ForkedJvm.app(DoubleForkApp.class)
+                .agentArgs("stacks=" + stacks + ",heldLocks=" + heldLocks + ",forkHandlers=" + handlers).run();
+        String child = childPid(r.stdout);
+
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.stdout).as(r.toString()).contains(String.format(BOTH_EXITED, child))
+                .doesNotContain("orphaned").doesNotContain("killed");
+        assertThat(r.stderr).as(r.toString())
+                .contains("fork handlers registered via __register_atfork ("
+                        + ("native".equals(handlers) ? "C" : "Java") + " handlers)")
+                // The JVM's fork is reported and its child exited; the child's own fork is not.
+                .containsPattern("fork #1 in pid \\d+ by thread \"main\"")
+                .contains("Child: EXITED")
+                .doesNotContain("fork #2");
+    }
+
+    @Test
+    void attachedTheChildThatForksAgainExitsToo() throws Exception {
+        Path trigger = tmp.resolve("trigger");
+        Path stderr = tmp.resolve("stderr");
+        Path stdout = tmp.resolve("stdout");
+        Process p = new ProcessBuilder(ForkedJvm.JAVA_HOME.resolve("bin/java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", ForkedJvm.APP_JAR.toString(),
+                DoubleForkApp.class.getName(), trigger.toString())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        started.add(p);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(stdout).contains("app: ready") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Process cli = new ProcessBuilder(ForkedJvm.JAVA_HOME.resolve("bin/java").toString(), "-jar",
+                ForkedJvm.AGENT_JAR.toAbsolutePath().toString(), "attach", String.valueOf(p.pid()), "logLevel=info")
+                .redirectErrorStream(true).start();
+        started.add(cli);
+        String attach = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(cli.waitFor(60, TimeUnit.SECONDS)).as(attach).isTrue();
+        assertThat(cli.exitValue()).as(attach).isZero();
+
+        Files.writeString(trigger, "fork");
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the application ends").isTrue();
+        String out = Files.readString(stdout);
+        String log = Files.readString(stderr);
+        assertThat(p.exitValue()).as(out + log).isZero();
+        assertThat(out).as(out + log).contains(String.format(BOTH_EXITED, childPid(out)))
+                .doesNotContain("orphaned").doesNotContain("killed");
+        assertThat(log).as(log).contains(", attached): fork handlers registered via __register_atfork (C handlers)")
+                .contains("Child: EXITED").doesNotContain("fork #2");
+    }
+}
