@@ -2,7 +2,6 @@ package dev.forkguard.agent.snapshot;
 
 import dev.forkguard.agent.child.OrphanedLockCheck;
 import dev.forkguard.agent.registry.CreationSite;
-import dev.forkguard.agent.registry.LazySite;
 import dev.forkguard.agent.registry.TrackedObject;
 import dev.forkguard.agent.registry.LockRegistry;
 import dev.forkguard.agent.registry.ThreadOrigin;
@@ -295,7 +294,7 @@ public final class SnapshotRecorder {
                 TrackedObject record = lockRegistry.bySynchronizerHash(held.getIdentityHashCode());
                 if (record == null) {
                     record = new TrackedObject(ownerTypeOf(held.getClassName()), held.getIdentityHashCode(),
-                            LazySite.of(CreationSite.UNTRACKED));
+                            CreationSite.UNTRACKED);
                 }
                 add(owned, info.getThreadId(), record);
             }
