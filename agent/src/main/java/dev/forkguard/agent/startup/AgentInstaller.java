@@ -46,10 +46,10 @@ import org.slf4j.Logger;
  */
 public final class AgentInstaller {
 
-    /** Distinct creation sites kept; with at most 8 frames each, about 1 KB a site. */
-    private static final int MAX_SITES = 10_000;
+    /** Distinct creation sites kept; with at most 8 frames each, at most about 1.5 KB a site. */
+    private static final int MAX_SITES = 8_192;
     /** Distinct thread origins interned before the interning starts afresh. */
-    private static final int MAX_ORIGINS = 10_000;
+    private static final int MAX_ORIGINS = 8_192;
     /** Test-only: {@code registry} makes the lock registry throw (see ReliabilityIT). */
     private static final String FAULT_INJECTION = "forkguardTest.faultInjection";
 
