@@ -106,7 +106,7 @@ final class PerformanceReport {
                         perItem(m, m.agent()) <= PER_OBJECT_GOAL_BYTES, "perObject"));
                 case "burst" -> out.add(new Target(String.format(Locale.ROOT, "heap kept after %,d locks made %d frames"
                         + " deep, default options", m.count(), m.depth()), "<= 32 MiB", mib(m.agentShare()).substring(1)
-                        + (m.baseline() == null ? "" : " (" + r.settings.get("baseline") + ": "
+                        + (m.baseline() == null ? "" : " (before, " + r.settings.get("baseline") + ": "
                         + mib(m.baselineShare()).substring(1) + ")"), m.agentShare() <= BURST_GOAL_BYTES, "burst"));
                 case "churn" -> {
                     long growth = m.agentShare();
@@ -308,8 +308,8 @@ final class PerformanceReport {
         line("## Memory");
         line();
         line("Heap in use after three full GCs (`System.gc()`, G1, JDK 17), before and after the scenario, in fresh JVMs"
-                + " without and with the agent" + (baseline ? " and with the agent of " + r.settings.get("baseline")
-                + " (before)" : "") + "; the agent's share is the difference of the growths. After the scenario:"
+                + " without and with the agent" + (baseline ? " and with the agent as it was before (" + r.settings.get("baseline")
+                + ")" : "") + "; the agent's share is the difference of the growths. After the scenario:"
                 + " three full GCs, a wait (the agent drops the entries of collected objects from its background thread"
                 + " once a second), three more. Live locks are made by a method that recursed to the depth shown. RSS"
                 + " growth over the same scenario is shown beside it.");
@@ -352,7 +352,7 @@ final class PerformanceReport {
     }
 
     private String beforeBytes(Results.MemoryRow m) {
-        return m.baseline() == null ? "" : " (" + r.settings.get("baseline") + ": " + fmt("%.1f B", perItem(m, m.baseline()))
+        return m.baseline() == null ? "" : " (before, " + r.settings.get("baseline") + ": " + fmt("%.1f B", perItem(m, m.baseline()))
                 + ")";
     }
 
