@@ -46,7 +46,7 @@ final class JmhSuite {
     static final List<Case> CASES = List.of(
             new Case("ReentrantLock lock/unlock, uncontended", LockBenchmarks.class, "reentrantLockLockUnlock"),
             new Case("synchronized enter/exit", LockBenchmarks.class, "synchronizedEnterExit"),
-            new Case(NEW_LOCK, LockBenchmarks.class, "newReentrantLock"),
+            new Case(NEW_LOCK, LockBenchmarks.class, "newReentrantLock", "", true),
             new Case(NEW_LOCK_TRACKED, LockBenchmarks.class, "newReentrantLock", TRACK_ALL, true),
             new Case("ReentrantReadWriteLock read lock/unlock", LockBenchmarks.class, "readWriteLockReadLock"),
             new Case("new Thread().start() + join", ThreadBenchmarks.class, "newThreadStartJoin"),

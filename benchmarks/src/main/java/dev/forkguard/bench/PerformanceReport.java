@@ -172,17 +172,18 @@ final class PerformanceReport {
         for (Results.JmhRow j : r.jmh) {
             String before = "";
             if (baseline) {
-                before = Double.isNaN(j.baseline()) ? " | | |" : " | " + score(j.baseline(), j.baselineError(), j.unit())
+                before = Double.isNaN(j.baseline()) ? " | |" : " " + score(j.baseline(), j.baselineError(), j.unit())
                         + " | " + fmt("%.3fx", j.baseline() / j.none()) + " |";
             }
             line("| " + j.label() + " | " + score(j.none(), j.noneError(), j.unit()) + " | "
                     + score(j.agent(), j.agentError(), j.unit()) + " | " + ratio(j) + " |" + before);
         }
         line();
-        line("With default options `trackRate` (20,000 a second after a burst of ten times as many) caps how many"
-                + " locks are tracked, so most locks a benchmark makes are not; the `trackRate=0` rows track every"
-                + " lock: a `StackWalker` reads the top frames, the site is interned by call site, and the lock gets"
-                + " one weak table entry. Threads are tracked under any `trackRate`.");
+        line("With default options `trackRate` tracks a burst of 200,000 locks, then 20,000 a second, so the default"
+                + " row averages the tracked and the untracked path, in proportions set by how fast tracking runs; the"
+                + " `trackRate=0` rows track every lock: a `StackWalker` reads the 8 frames below the agent's, the site"
+                + " is interned by call site, and the lock gets one weak table entry. Threads are tracked under any"
+                + " `trackRate`.");
         line();
     }
 
@@ -342,6 +343,15 @@ final class PerformanceReport {
                     mib(m.agentShare()), perItem(m, m.agent()), item, before, mib(m.none().rssDelta()),
                     mib(m.agent().rssDelta()), m.none().seconds(), m.agent().seconds()));
         }
+        line();
+        line("What a tracked lock, thread or executor costs: one weak entry of the agent's table (48 bytes with compressed"
+                + " pointers) and its bucket slot; its creation site, read by a `StackWalker` from the 8 frames below the"
+                + " agent's, is interned by call site and shared by every object made on that path, so the cost does not"
+                + " grow with the stack. Locks, threads and executors share one capacity, `maxTracked` (200,000 by"
+                + " default), and at most 8,192 sites are kept: that bounds the agent's heap whatever the application"
+                + " does (docs/DESIGN.md, Tracking memory). The burst is made at once, so with default options"
+                + " `trackRate` tracks its first 200,000 locks (a burst of ten seconds' worth) and counts the rest as"
+                + " not tracked.");
         line();
     }
 

@@ -124,8 +124,9 @@ final class RunConfig {
         return smoke ? 500 : 2000;
     }
 
+    /** Enough that what the agent keeps per thread stands out of the heap's noise (a few hundred KB). */
     int memoryThreads() {
-        return smoke ? 20 : 1000;
+        return smoke ? 20 : 10_000;
     }
 
     /** Longest a churn may run; what was created by then is reported. */
