@@ -5,7 +5,8 @@
 #   benchmarks/run.sh                 full run, about 15 minutes on 2 cores; run it on a quiet machine
 #   benchmarks/run.sh --smoke         tiny counts, about a minute (what CI runs; figures meaningless)
 #   benchmarks/run.sh --render FILE   render saved results again, measuring nothing
-# Extra Maven options (e.g. -o, -Dmaven.repo.local=...) go in MAVEN_ARGS.
+# Extra Maven options (e.g. -o, -Dmaven.repo.local=...) go in MAVEN_ARGS. BASELINE_AGENT=<jar> (and
+# BASELINE_NAME=<text>) measures an earlier agent jar beside the current one: memory, start-up, tracked JMH cases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,7 +32,8 @@ if ! git diff --quiet HEAD -- 2>/dev/null; then commit="$commit+changes"; fi
 mkdir -p "$(dirname "$out")"
 "$JDK17/bin/java" -jar benchmarks/target/forkguard-benchmarks.jar \
   --agent agent/target/forkguard-agent.jar --jdk17 "$JDK17" --jdk25 "$JDK25" \
-  --out "$out" --results "$results" --commit "$commit" "${args[@]}"
+  --out "$out" --results "$results" --commit "$commit" \
+  ${BASELINE_AGENT:+--baseline "$BASELINE_AGENT" --baseline-name "${BASELINE_NAME:-baseline}"} "${args[@]}"
 
 # The Python hook's hand-over (Debian's python3 with python3-jpype), as its own section of the same
 # document: measured on a full run, rendered again from its saved results with --render.

@@ -1,8 +1,13 @@
 package dev.forkguard.bench;
 
 import dev.forkguard.bench.subject.MemoryTarget;
+import java.nio.file.Path;
 
-/** Heap kept per tracked lock and thread, and heap after GC following a churn of short-lived locks. */
+/**
+ * Heap kept per tracked lock (made at two stack depths) and per tracked thread, heap kept after a
+ * burst of locks made from a deep stack with default options, and heap after GC following a churn
+ * of short-lived locks; each without the agent, with it and, when given, with the baseline agent.
+ */
 final class MemoryHarness {
 
     /** Every lock tracked, to count bytes per tracked lock and stress the registry's clean-up. */
@@ -15,24 +20,39 @@ final class MemoryHarness {
     }
 
     void run(Results results) throws Exception {
-        scenario(results, "locks", config.memoryLocks(), TRACK_ALL);
-        scenario(results, "threads", config.memoryThreads(), TRACK_ALL);
-        scenario(results, "churn", config.churnLocks(), "");
-        // Every lock tracked: a tenth as many, since each keeps its creation trace until its entry is dropped.
-        scenario(results, "churn", config.churnLocks() / 10, TRACK_ALL);
+        for (int depth : config.memoryDepths()) {
+            scenario(results, "locks", config.memoryLocks(), TRACK_ALL, depth, config.memorySettleMillis());
+        }
+        scenario(results, "threads", config.memoryThreads(), TRACK_ALL, 1, config.memorySettleMillis());
+        scenario(results, "burst", config.burstLocks(), "", config.burstDepth(), config.burstSettleMillis());
+        scenario(results, "churn", config.churnLocks(), "", 1, config.memorySettleMillis());
+        scenario(results, "churn", config.trackedChurnLocks(), TRACK_ALL, 1, config.memorySettleMillis());
     }
 
-    private void scenario(Results results, String mode, int count, String agentOptions) throws Exception {
-        ChildJvm.Result none = config.jvm(config.jdk17, MemoryTarget.class)
-                .args(mode, count, config.memoryIdleMillis(), config.churnSeconds()).timeoutSeconds(300).run();
-        ChildJvm.Result agent = config.jvm(config.jdk17, MemoryTarget.class).args(mode, count, config.memoryIdleMillis(), config.churnSeconds())
-                .agent(config.agentJar, agentOptions).timeoutSeconds(300).run();
+    private void scenario(Results results, String mode, int count, String agentOptions, int depth, int settleMillis)
+            throws Exception {
+        Results.MemorySide none = side(null, mode, count, "", depth, settleMillis);
+        Results.MemorySide agent = side(config.agentJar, mode, count, agentOptions, depth, settleMillis);
+        Results.MemorySide baseline = config.baselineJar == null ? null
+                : side(config.baselineJar, mode, count, agentOptions, depth, settleMillis);
         Results.MemoryRow row = new Results.MemoryRow(mode, agentOptions.isEmpty() ? "(defaults)" : agentOptions, count,
-                none.one("heapBefore"), none.one("heapAfter"), agent.one("heapBefore"), agent.one("heapAfter"),
-                none.one("rssAfter") - none.one("rssBefore"), agent.one("rssAfter") - agent.one("rssBefore"),
-                none.one("elapsedNanos") / 1e9, agent.one("elapsedNanos") / 1e9, none.one("created"), agent.one("created"));
+                depth, settleMillis, none, agent, baseline);
         results.memory.add(row);
-        Progress.say("memory %s x%d (%s): heap +%d B none, +%d B agent", mode, count, row.agentOptions(),
-                row.noneDelta(), row.agentDelta());
+        Progress.say("memory %s x%d depth %d (%s): heap +%d B none, +%d B agent%s", mode, count, depth,
+                row.agentOptions(), none.heapDelta(), agent.heapDelta(),
+                baseline == null ? "" : ", +" + baseline.heapDelta() + " B baseline");
+    }
+
+    private Results.MemorySide side(Path agentJar, String mode, int count, String agentOptions, int depth,
+            int settleMillis) throws Exception {
+        // The mode "burst" is live locks made from a deep stack; the target knows it as "locks".
+        ChildJvm jvm = config.jvm(config.jdk17, MemoryTarget.class).args(mode.equals("burst") ? "locks" : mode, count,
+                config.memoryIdleMillis(), config.churnSeconds(), depth, settleMillis).timeoutSeconds(300);
+        if (agentJar != null) {
+            jvm.agent(agentJar, agentOptions);
+        }
+        ChildJvm.Result r = jvm.run();
+        return new Results.MemorySide(r.one("heapBefore"), r.one("heapAfter"), r.one("rssAfter") - r.one("rssBefore"),
+                r.one("elapsedNanos") / 1e9, r.one("created"));
     }
 }

@@ -24,6 +24,8 @@ final class MissedTargets {
             case "fork1000" -> forkPause(r, 1000);
             case "heap" -> HEAP;
             case "launch" -> launch(r);
+            case "perObject" -> PER_OBJECT;
+            case "burst" -> BURST;
             default -> "No diagnosis is recorded for this target (`" + key + "`).";
         };
     }
@@ -75,14 +77,11 @@ final class MissedTargets {
                 " In this run the agent adds %.1f µs to each start + join (%.3fx).", (row.agent() - row.none()) / 1000,
                 row.ratio());
         return "`ThreadStartAdvice` runs in every `Thread.start()` and records who started the thread and from where:"
-                + " `ThreadRegistry` captures a creation trace (`LazySite$CreationTrace`, a `Throwable` whose native"
-                + " backtrace the JVM fills by walking the whole calling stack, although at most 8 frames are kept) and"
-                + " puts an entry in its `IdentityWeakTable`, under a stripe lock." + extra + " Starting and joining a"
-                + " thread that does nothing is itself only tens of µs (the OS thread's creation, two hand-offs), so"
-                + " this fixed cost is a visible share of it; a thread doing real work dwarfs it. Fix: take the capture"
-                + " off `start()` for threads started again and again from one place (a per-call-site cache keyed by"
-                + " the caller's frame, which one `StackWalker` frame identifies), keeping the full trace only for the"
-                + " first thread of each site.";
+                + " `ThreadRegistry` reads the top 8 frames below the agent's with a `StackWalker` (about 5 µs on JDK 17),"
+                + " interns them as the start site, and puts an entry in its `IdentityWeakTable`, under a stripe lock."
+                + extra + " Starting and joining a thread that does nothing is itself only tens of µs (the OS thread's"
+                + " creation, two hand-offs), so this fixed cost is a visible share of it; a thread doing real work"
+                + " dwarfs it.";
     }
 
     private static final String STARTUP = "The agent's `premain` runs in the main thread before `main`, and everything"
@@ -203,24 +202,24 @@ final class MissedTargets {
                 + " (one handshake each on JDK 21+) instead of a full thread dump.";
     }
 
-    private static final String HEAP = "The lock registry (`LockRegistry` over `IdentityWeakTable`) drops an entry whose"
-            + " lock was collected only in `expunge()`, which runs inside `put()` (and `size()`), and only for the one"
-            + " stripe of 16 the new key falls in. When locks stop being created, every entry whose lock died since"
-            + " stays, each holding its `TrackedObject`, `LazySite` and `LazySite$CreationTrace` (a `Throwable`: its"
-            + " backtrace is the `long[]`, `Object[]`, `int[]` and `short[]` of the histogram), several hundred bytes"
-            + " per tracked lock. Diagnosed with `jcmd <pid> GC.class_histogram` after 1,000,000 short-lived tracked"
-            + " locks (`trackRate=0`) and three full GCs: 353,593 `IdentityWeakTable$Entry`, 305,252 creation traces"
-            + " and 335 MB of heap still in use; in a repeat (603 MB kept), creating 2,000 more locks afterwards (so each"
-            + " stripe expunged about 125 times) brought the growth from 603 MB down to 8 MB. With default options"
-            + " `trackRate` bounds how many are tracked, and so how much is kept, but the entries still stay until"
-            + " later puts. While a churn runs, the kept entries can also make the collector's work grow: in one"
-            + " diagnostic 10,000,000-lock churn with default options on this machine under heavy load (`-Xlog:gc`),"
-            + " young pauses kept about 800 MB live and grew to 1.3-4 s, and the churn had not finished after 280 s;"
-            + " other runs (like this one) finish in seconds, so the harness bounds the churn in time and reports"
-            + " how many locks each JVM created. Fix: drain the reference queues from a forkguard thread blocked in"
-            + " `ReferenceQueue.remove()` (one queue for the table), so entries go right after the GC that clears"
-            + " their lock; shrink a stripe's bucket array when it is mostly empty; and re-run this churn with"
-            + " `-Xlog:gc` to check that young collections no longer keep the registry's entries alive.";
+    private static final String HEAP = "A tracked lock is one weak entry in `IdentityWeakTable`, holding an interned"
+            + " site; the entry of a collected lock is dropped by the reporter thread once a second"
+            + " (`IdentityWeakTable.expungeStale`), and the next collection frees it. A growth here means entries"
+            + " outlived that: check with `jcmd <pid> GC.class_histogram` after the churn (count of"
+            + " `IdentityWeakTable$Entry`) and with `-Xlog:gc` whether young collections keep them alive.";
+
+    private static final String PER_OBJECT = "A tracked lock, thread or executor is one `IdentityWeakTable$Entry`"
+            + " (a `WeakReference` with the key's identity hash, the object's own identity hash, the value and the"
+            + " chain pointer: 48 bytes with compressed pointers) plus its bucket slot, 4 bytes at a load between"
+            + " 3/8 and 3/4, with the value shared: an interned `CreationSite` for locks, an interned `ThreadOrigin`"
+            + " for threads. Above 64 bytes means something per object beyond that: compare"
+            + " `jcmd <pid> GC.class_histogram` with and without the agent after the scenario.";
+
+    private static final String BURST = "With default options `trackRate` tracks a burst of 200,000 locks, then 20,000"
+            + " a second, each costing one weak entry of about 60 bytes; `maxTracked` (200,000 by default, shared by"
+            + " locks, threads and executors) caps the entries, and at most 8,192 creation sites are kept. Above"
+            + " 32 MiB means something is kept per lock beyond its entry: compare `jcmd <pid> GC.class_histogram`"
+            + " with and without the agent after the burst.";
 
     private static Results.JmhRow row(Results r, String label) {
         for (Results.JmhRow j : r.jmh) {

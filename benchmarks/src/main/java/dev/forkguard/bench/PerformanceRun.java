@@ -29,6 +29,8 @@ import java.util.Set;
  * --results FILE     where the raw results are saved (benchmarks/target/performance-results.bin)
  * --parts LIST       jmh,fork,launch,startup,hang,memory (all)
  * --commit TEXT      the commit measured, for the document
+ * --baseline JAR     an earlier agent jar, measured beside the current one (memory, start-up, tracked JMH cases)
+ * --baseline-name T  what the document calls it, e.g. its commit
  * </pre>
  */
 public final class PerformanceRun {
@@ -50,6 +52,8 @@ public final class PerformanceRun {
         Path render = null;
         Set<String> parts = new HashSet<>(ALL_PARTS);
         String commit = "";
+        Path baseline = null;
+        String baselineName = "baseline";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
@@ -64,6 +68,8 @@ public final class PerformanceRun {
                 case "--render" -> render = Paths.get(args[++i]);
                 case "--parts" -> parts = new HashSet<>(Arrays.asList(args[++i].split(",")));
                 case "--commit" -> commit = args[++i];
+                case "--baseline" -> baseline = Paths.get(args[++i]);
+                case "--baseline-name" -> baselineName = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; see PerformanceRun's javadoc");
             }
         }
@@ -76,7 +82,10 @@ public final class PerformanceRun {
                         + "; build first: mvn -B -q -DskipTests package");
             }
             Path jar = Paths.get(PerformanceRun.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            RunConfig config = new RunConfig(smoke, agent, jar, jdk17, jdk25);
+            if (baseline != null && !Files.isRegularFile(baseline)) {
+                throw new IllegalArgumentException("no baseline agent jar at " + baseline.toAbsolutePath());
+            }
+            RunConfig config = new RunConfig(smoke, agent, jar, jdk17, jdk25, baseline, baselineName);
             if (smoke) {
                 // JMH refuses to run beside another JMH run (/tmp/jmh.lock); a smoke run's timings mean nothing anyway.
                 System.setProperty("jmh.ignoreLock", "true");
@@ -101,6 +110,9 @@ public final class PerformanceRun {
         MachineInfo.describe(results.machine, config);
         results.settings.put("mode", config.smoke ? "smoke (tiny counts: the figures mean nothing)" : "full");
         results.settings.put("commit", commit);
+        if (config.baselineJar != null) {
+            results.settings.put("baseline", config.baselineName);
+        }
         results.settings.put("started", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         results.settings.put("loadBefore", MachineInfo.loadAverage());
         results.settings.put("jmh", config.jmhForks() + " forks x (" + config.jmhWarmUps() + " warm-up + "

@@ -11,9 +11,12 @@ final class Results implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** One JMH case, without and with the agent: scores and their 99.9% errors, in {@code unit}. */
-    record JmhRow(String label, String unit, double none, double noneError, double agent, double agentError)
-            implements Serializable {
+    /**
+     * One JMH case, without and with the agent (with {@code agentOptions}): scores and their 99.9%
+     * errors, in {@code unit}; the baseline agent's too, NaN when not measured.
+     */
+    record JmhRow(String label, String agentOptions, String unit, double none, double noneError, double agent,
+            double agentError, double baseline, double baselineError) implements Serializable {
         double ratio() {
             return agent / none;
         }
@@ -54,8 +57,9 @@ final class Results implements Serializable {
             implements Serializable {
     }
 
-    /** JVM start-up to main (ms) and RSS at main (bytes), one JDK. */
-    record StartupRow(int jdk, Stats noneMs, Stats agentMs, Stats noneRss, Stats agentRss) implements Serializable {
+    /** JVM start-up to main (ms) and RSS at main (bytes), one JDK; the baseline agent's null when not measured. */
+    record StartupRow(int jdk, Stats noneMs, Stats agentMs, Stats noneRss, Stats agentRss, Stats baselineMs,
+            Stats baselineRss) implements Serializable {
     }
 
     /**
@@ -80,16 +84,29 @@ final class Results implements Serializable {
         }
     }
 
-    /** One memory scenario, without and with the agent (and agent options used). */
-    record MemoryRow(String scenario, String agentOptions, long count, long noneHeapBefore, long noneHeapAfter,
-            long agentHeapBefore, long agentHeapAfter, long noneRssDelta, long agentRssDelta, double noneSeconds,
-            double agentSeconds, long noneCreated, long agentCreated) implements Serializable {
-        long noneDelta() {
-            return noneHeapAfter - noneHeapBefore;
+
+    /** One JVM's run of a memory scenario: heap after full GCs before and after, RSS growth, time, objects made. */
+    record MemorySide(long heapBefore, long heapAfter, long rssDelta, double seconds, long created)
+            implements Serializable {
+        long heapDelta() {
+            return heapAfter - heapBefore;
+        }
+    }
+
+    /**
+     * One memory scenario (locks made at {@code depth} frames, {@code settleMillis} waited before the
+     * last GCs), without the agent, with it (and the agent options used), and with the baseline agent
+     * (null when not measured).
+     */
+    record MemoryRow(String scenario, String agentOptions, long count, int depth, long settleMillis, MemorySide none,
+            MemorySide agent, MemorySide baseline) implements Serializable {
+        /** Heap the agent keeps: its growth over the same scenario without it. */
+        long agentShare() {
+            return agent.heapDelta() - none.heapDelta();
         }
 
-        long agentDelta() {
-            return agentHeapAfter - agentHeapBefore;
+        long baselineShare() {
+            return baseline.heapDelta() - none.heapDelta();
         }
     }
 

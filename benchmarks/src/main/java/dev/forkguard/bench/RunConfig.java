@@ -12,13 +12,23 @@ final class RunConfig {
     final Path jdk17;
     /** Null when absent: the JDK 25 fork-pause run is then skipped, and the document says so. */
     final Path jdk25;
+    /**
+     * An earlier agent jar (before a change), or null: memory, start-up and the tracked JMH cases then
+     * measure it too, side by side with the current one, in the same run.
+     */
+    final Path baselineJar;
+    /** What the document calls the baseline, e.g. its commit. */
+    final String baselineName;
 
-    RunConfig(boolean smoke, Path agentJar, Path benchmarksJar, Path jdk17, Path jdk25) {
+    RunConfig(boolean smoke, Path agentJar, Path benchmarksJar, Path jdk17, Path jdk25, Path baselineJar,
+            String baselineName) {
         this.smoke = smoke;
         this.agentJar = agentJar;
         this.benchmarksJar = benchmarksJar;
         this.jdk17 = jdk17;
         this.jdk25 = jdk25;
+        this.baselineJar = baselineJar;
+        this.baselineName = baselineName;
     }
 
     ChildJvm jvm(Path javaHome, Class<?> main) {
@@ -98,12 +108,38 @@ final class RunConfig {
         return smoke ? 1 : 5;
     }
 
+    /** Live locks, every one tracked, to count bytes per tracked lock. */
     int memoryLocks() {
-        return smoke ? 1000 : 100_000;
+        return smoke ? 1000 : 200_000;
     }
 
+    /** Stack depths the live locks are made at: the cost per lock must not grow with it. */
+    int[] memoryDepths() {
+        return new int[] {20, 150};
+    }
+
+    /** Locks made at once from a deep stack with default options (a cache warmed by a Spring-sized stack). */
+    int burstLocks() {
+        return smoke ? 4000 : 400_000;
+    }
+
+    int burstDepth() {
+        return 150;
+    }
+
+    /** Wait after the burst before the last full GCs: the agent's clean-up has run several times. */
+    int burstSettleMillis() {
+        return smoke ? 500 : 5000;
+    }
+
+    /** Wait after the other scenarios before the last full GCs (the clean-up runs once a second). */
+    int memorySettleMillis() {
+        return smoke ? 500 : 2000;
+    }
+
+    /** Enough that what the agent keeps per thread stands out of the heap's noise (a few hundred KB). */
     int memoryThreads() {
-        return smoke ? 20 : 1000;
+        return smoke ? 20 : 10_000;
     }
 
     /** Longest a churn may run; what was created by then is reported. */
@@ -113,5 +149,10 @@ final class RunConfig {
 
     int churnLocks() {
         return smoke ? 100_000 : 10_000_000;
+    }
+
+    /** Every short-lived lock tracked. */
+    int trackedChurnLocks() {
+        return smoke ? 10_000 : 1_000_000;
     }
 }

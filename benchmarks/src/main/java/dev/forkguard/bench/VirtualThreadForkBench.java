@@ -54,7 +54,7 @@ public final class VirtualThreadForkBench {
             }
         }
         Path jar = Paths.get(VirtualThreadForkBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        RunConfig config = new RunConfig(false, agent, jar, Paths.get(System.getProperty("java.home")), jdk);
+        RunConfig config = new RunConfig(false, agent, jar, Paths.get(System.getProperty("java.home")), jdk, null, null);
         System.out.println("| virtual threads | fork pause, no agent | no agent, dumpThreads after each fork "
                 + "| fork pause, agent | snapshot in the window | virtual threads dumped after the fork "
                 + "| fork to JSON report | JSON report | log lines | RSS, no agent | RSS, no agent, dumping "

@@ -70,7 +70,7 @@ class BenchmarksSmokeIT {
         assertThat(results.hangMs).isNotNull();
         assertThat(results.hangMs.count()).isPositive();
         assertThat(results.memory).extracting(Results.MemoryRow::scenario)
-                .containsExactly("locks", "threads", "churn", "churn");
+                .containsExactly("locks", "locks", "threads", "burst", "churn", "churn");
 
         String md = Files.readString(doc, StandardCharsets.UTF_8);
         assertThat(md).contains("## Targets", "## Hot paths (JMH, JDK 17)", "## Fork pause", "## JDK launches (fork+exec)", "## Start-up",

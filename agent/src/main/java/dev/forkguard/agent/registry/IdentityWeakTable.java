@@ -3,7 +3,6 @@ package dev.forkguard.agent.registry;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
-import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -12,33 +11,47 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Why not {@code WeakHashMap}: the fork-time snapshot only knows a held lock by its identity hash
  * (that is all {@code ThreadMXBean} gives), so entries must also be found by hash alone; and keys
  * are compared by identity, whatever {@code equals} the key's class defines. A full table drops new
- * entries and counts them rather than grow without bound.
+ * entries and counts them rather than grow without bound; tables may share one {@link TrackedCapacity}.
+ *
+ * <p>An entry is the weak reference itself, with the key's identity hash, an int tag (the tracked
+ * object's own identity hash, when the key is its synchronizer) and a value meant to be shared
+ * (an interned creation site): 48 bytes with compressed pointers, plus its bucket slot.
  */
 public final class IdentityWeakTable<V> {
 
     private static final int STRIPES = 16;
     private static final int MIN_TABLE = 16;
 
-    /** Receives the live entries of {@link #forEach}. */
+    /** Receives the live entries of {@link #forEach}: key, value and the tag they were put with. */
     public interface Visitor<V> {
-        void visit(Object key, V value);
+        void visit(Object key, V value, int tag);
     }
 
     private final Stripe<V>[] stripes;
-    private final int maxPerStripe;
+    private final TrackedCapacity capacity;
     private final LongAdder dropped = new LongAdder();
 
-    @SuppressWarnings("unchecked")
+    /** A table of its own capacity. */
     public IdentityWeakTable(int maxEntries) {
-        this.maxPerStripe = Math.max(1, maxEntries / STRIPES);
+        this(new TrackedCapacity(maxEntries));
+    }
+
+    @SuppressWarnings("unchecked")
+    public IdentityWeakTable(TrackedCapacity capacity) {
+        this.capacity = capacity;
         this.stripes = (Stripe<V>[]) new Stripe<?>[STRIPES];
         for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new Stripe<>();
+            stripes[i] = new Stripe<>(capacity);
         }
     }
 
-    /** Adds or replaces the value for {@code key}; false when the table is full and it was dropped. */
+    /** Adds or replaces the value for {@code key}; false when the capacity is spent and it was dropped. */
     public boolean put(Object key, V value) {
+        return put(key, value, 0);
+    }
+
+    /** {@link #put(Object, Object)} with a tag kept beside the value (see {@link Visitor}). */
+    public boolean put(Object key, V value, int tag) {
         int hash = System.identityHashCode(key);
         Stripe<V> s = stripeOf(hash);
         synchronized (s) {
@@ -46,13 +59,14 @@ public final class IdentityWeakTable<V> {
             Entry<V> e = s.find(key, hash);
             if (e != null) {
                 e.value = value;
+                e.tag = tag;
                 return true;
             }
-            if (s.size >= maxPerStripe) {
+            if (!capacity.tryTake()) {
                 dropped.increment();
                 return false;
             }
-            s.add(new Entry<>(key, hash, value, s.queue));
+            s.add(new Entry<>(key, hash, value, tag, s.queue));
             return true;
         }
     }
@@ -67,13 +81,14 @@ public final class IdentityWeakTable<V> {
         }
     }
 
-    /** Adds to {@code out} the values of live keys whose identity hash is {@code hash}. */
-    public void findByIdentityHash(int hash, List<V> out) {
+    /** Visits the live entries whose key's identity hash is {@code hash}. */
+    public void findByIdentityHash(int hash, Visitor<V> visitor) {
         Stripe<V> s = stripeOf(hash);
         synchronized (s) {
             for (Entry<V> e = s.table[s.indexOf(hash)]; e != null; e = e.next) {
-                if (e.hash == hash && e.get() != null) {
-                    out.add(e.value);
+                Object key = e.get();
+                if (e.hash == hash && key != null) {
+                    visitor.visit(key, e.value, e.tag);
                 }
             }
         }
@@ -102,7 +117,7 @@ public final class IdentityWeakTable<V> {
                     for (Entry<V> e = head; e != null; e = e.next) {
                         Object key = e.get();
                         if (key != null) {
-                            visitor.visit(key, e.value);
+                            visitor.visit(key, e.value, e.tag);
                         }
                     }
                 }
@@ -133,7 +148,7 @@ public final class IdentityWeakTable<V> {
         return n;
     }
 
-    /** Entries refused because the table was full. */
+    /** Entries refused because the capacity was spent. */
     public long dropped() {
         return dropped.sum();
     }
@@ -144,20 +159,27 @@ public final class IdentityWeakTable<V> {
 
     private static final class Entry<V> extends WeakReference<Object> {
         final int hash;
+        int tag;
         V value;
         Entry<V> next;
 
-        Entry(Object key, int hash, V value, ReferenceQueue<Object> queue) {
+        Entry(Object key, int hash, V value, int tag, ReferenceQueue<Object> queue) {
             super(key, queue);
             this.hash = hash;
             this.value = value;
+            this.tag = tag;
         }
     }
 
     private static final class Stripe<V> {
         final ReferenceQueue<Object> queue = new ReferenceQueue<>();
+        final TrackedCapacity capacity;
         Entry<V>[] table = newTable(MIN_TABLE);
         int size;
+
+        Stripe(TrackedCapacity capacity) {
+            this.capacity = capacity;
+        }
 
         @SuppressWarnings("unchecked")
         private static <V> Entry<V>[] newTable(int length) {
@@ -218,6 +240,7 @@ public final class IdentityWeakTable<V> {
                     }
                     e.value = null;
                     size--;
+                    capacity.release();
                     return;
                 }
             }

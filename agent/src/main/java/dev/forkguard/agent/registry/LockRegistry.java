@@ -1,24 +1,28 @@
 package dev.forkguard.agent.registry;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Creation sites of tracked locks, keyed weakly by the object the JVM reports as owned: the
  * {@code sync} of a {@code ReentrantLock} or {@code ReentrantReadWriteLock}, the lock itself for a
  * {@code StampedLock}. The fork-time snapshot looks locks up by that object's identity hash.
+ *
+ * <p>A tracked lock costs one table entry holding its interned site and its own identity hash
+ * (about 56 bytes with the entry's bucket slot); its {@link TrackedObject} is made when asked for.
  */
 public final class LockRegistry {
 
-    private final IdentityWeakTable<TrackedObject> table;
-    private final int siteDepth;
+    private final IdentityWeakTable<CreationSite> table;
+    private final CreationSites sites;
     private final TrackingBudget budget;
+    /** Locks left untracked because their site was new and the site table full. */
+    private final LongAdder siteRefused = new LongAdder();
     /** Test-only fault injection (forkguardTest.faultInjection=registry): every call throws. */
     private volatile boolean injectedFault;
 
-    public LockRegistry(int maxEntries, int siteDepth, TrackingBudget budget) {
-        this.table = new IdentityWeakTable<>(maxEntries);
-        this.siteDepth = siteDepth;
+    public LockRegistry(TrackedCapacity capacity, CreationSites sites, TrackingBudget budget) {
+        this.table = new IdentityWeakTable<>(capacity);
+        this.sites = sites;
         this.budget = budget;
     }
 
@@ -42,9 +46,12 @@ public final class LockRegistry {
         if (!budget.tryTake()) {
             return;
         }
-        TrackedObject r = new TrackedObject(lock.getClass().getName(), System.identityHashCode(lock),
-                LazySite.capture(siteDepth));
-        table.put(synchronizer, r);
+        CreationSite site = sites.capture(lock.getClass());
+        if (site == null) {
+            siteRefused.increment();
+            return;
+        }
+        table.put(synchronizer, site, System.identityHashCode(lock));
     }
 
     /** Receives each tracked lock that is taken right now. */
@@ -59,14 +66,14 @@ public final class LockRegistry {
      */
     public void collectHeld(final HeldVisitor visitor) {
         failIfInjected();
-        table.forEach(new IdentityWeakTable.Visitor<TrackedObject>() {
+        table.forEach(new IdentityWeakTable.Visitor<CreationSite>() {
             @Override
-            public void visit(Object synchronizer, TrackedObject record) {
+            public void visit(Object synchronizer, CreationSite site, int lockHash) {
                 Thread owner = SynchronizerOwners.ownerOf(synchronizer);
                 if (owner != null) {
-                    visitor.held(synchronizer, record, owner);
+                    visitor.held(synchronizer, new TrackedObject(site.type(), lockHash, site), owner);
                 } else if (SynchronizerOwners.exhausted(synchronizer)) {
-                    visitor.held(synchronizer, record, null);
+                    visitor.held(synchronizer, new TrackedObject(site.type(), lockHash, site), null);
                 }
             }
         });
@@ -74,36 +81,29 @@ public final class LockRegistry {
 
     /** The record of the synchronizer with this identity hash, or null if none or ambiguous. */
     public TrackedObject bySynchronizerHash(int identityHash) {
-        List<TrackedObject> found = new ArrayList<>(1);
-        table.findByIdentityHash(identityHash, found);
-        return found.size() == 1 ? found.get(0) : null;
-    }
-
-    /**
-     * Resolves the sites of up to {@code max} locks that are still alive, so that long-lived locks
-     * drop their captured stacks for a shared interned site; called now and then off the app's threads.
-     */
-    public int resolvePending(final int max) {
-        table.expungeStale();
-        final int[] done = new int[1];
-        table.forEach(new IdentityWeakTable.Visitor<TrackedObject>() {
+        final TrackedObject[] found = new TrackedObject[1];
+        final int[] count = new int[1];
+        table.findByIdentityHash(identityHash, new IdentityWeakTable.Visitor<CreationSite>() {
             @Override
-            public void visit(Object key, TrackedObject value) {
-                if (done[0] < max && value.sitePending()) {
-                    value.site();
-                    done[0]++;
-                }
+            public void visit(Object synchronizer, CreationSite site, int lockHash) {
+                found[0] = new TrackedObject(site.type(), lockHash, site);
+                count[0]++;
             }
         });
-        return done[0];
+        return count[0] == 1 ? found[0] : null;
+    }
+
+    /** Drops the entries of collected locks; for a background thread, now and then. */
+    public void expungeStale() {
+        table.expungeStale();
     }
 
     public int size() {
         return table.size();
     }
 
-    /** Locks not tracked: the table was full or the rate budget spent. */
-    public long dropped() {
-        return table.dropped() + budget.refused();
+    /** Locks not tracked: the capacity ({@code maxTracked}) or the rate budget spent, or no room for a new site. */
+    public long notTracked() {
+        return table.dropped() + budget.refused() + siteRefused.sum();
     }
 }

@@ -2,42 +2,71 @@ package dev.forkguard.agent.registry;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
-/** Where each tracked thread came from, and which executor it belongs to; keyed weakly by thread. */
+/**
+ * Where each tracked thread came from, and which executor it belongs to; keyed weakly by thread.
+ * A thread's entry holds an interned {@link ThreadOrigin}, an executor's its interned creation
+ * site and identity hash, so neither costs more than its entry.
+ */
 public final class ThreadRegistry {
 
     private final IdentityWeakTable<ThreadOrigin> threads;
-    private final IdentityWeakTable<TrackedObject> executors;
-    private final int siteDepth;
+    private final IdentityWeakTable<CreationSite> executors;
+    private final CreationSites sites;
+    private final int maxOrigins;
+    private final ConcurrentHashMap<ThreadOrigin, ThreadOrigin> origins = new ConcurrentHashMap<>();
+    private final AtomicInteger originCount = new AtomicInteger();
+    /** Threads and executors left untracked: a new creation site with the site table full. */
+    private final LongAdder refused = new LongAdder();
 
-    public ThreadRegistry(int maxEntries, int siteDepth) {
-        this.threads = new IdentityWeakTable<>(maxEntries);
-        this.executors = new IdentityWeakTable<>(maxEntries);
-        this.siteDepth = siteDepth;
+    /**
+     * @param maxOrigins distinct origins (starter's name, start site, executor) interned at most; past
+     *        it the interning starts afresh (origins of threads started with executors made and dropped
+     *        keep coming), and live threads keep the origins they have
+     */
+    public ThreadRegistry(TrackedCapacity capacity, CreationSites sites, int maxOrigins) {
+        this.threads = new IdentityWeakTable<>(capacity);
+        this.executors = new IdentityWeakTable<>(capacity);
+        this.sites = sites;
+        this.maxOrigins = maxOrigins;
     }
 
     /** Called on the starting thread, just before {@code thread} starts. */
     public void threadStarting(Thread thread) {
         Thread starter = Thread.currentThread();
-        originOf(thread).started(starter.getName(), starter.getId(), LazySite.capture(siteDepth));
+        CreationSite site = sites.capture(null);
+        if (site == null) {
+            refused.increment();
+            return;
+        }
+        ThreadOrigin current = threads.get(thread);
+        put(thread, (current == null ? ThreadOrigin.NONE : current).started(starter.getName(), site));
     }
 
     public void executorCreated(Object executor) {
         if (executors.get(executor) == null) {
-            executors.put(executor, new TrackedObject(executor.getClass().getName(),
-                    System.identityHashCode(executor), LazySite.capture(siteDepth)));
+            CreationSite site = sites.capture(executor.getClass());
+            if (site == null) {
+                refused.increment();
+                return;
+            }
+            executors.put(executor, site, System.identityHashCode(executor));
         }
     }
 
     public void workerCreated(Object executor, Thread worker) {
-        TrackedObject record = executors.get(executor);
+        TrackedObject record = executorRecord(executor);
         if (record == null) {
             // An executor made before the agent started.
             record = new TrackedObject(executor.getClass().getName(), System.identityHashCode(executor),
-                    LazySite.of(CreationSite.BEFORE_AGENT));
-            executors.put(executor, record);
+                    CreationSite.BEFORE_AGENT);
+            executors.put(executor, CreationSite.BEFORE_AGENT, record.identityHash());
         }
-        originOf(worker).workerOf(record);
+        ThreadOrigin current = threads.get(worker);
+        put(worker, (current == null ? ThreadOrigin.NONE : current).workerOf(record));
     }
 
     /** Origins of live tracked threads by thread id, for the fork-time snapshot. */
@@ -45,7 +74,7 @@ public final class ThreadRegistry {
         final Map<Long, ThreadOrigin> out = new HashMap<>();
         threads.forEach(new IdentityWeakTable.Visitor<ThreadOrigin>() {
             @Override
-            public void visit(Object key, ThreadOrigin value) {
+            public void visit(Object key, ThreadOrigin value, int tag) {
                 out.put(((Thread) key).getId(), value);
             }
         });
@@ -56,18 +85,46 @@ public final class ThreadRegistry {
         return threads.size();
     }
 
-    public long dropped() {
-        return threads.dropped() + executors.dropped();
+    /** Threads and executors not tracked: capacity ({@code maxTracked}) spent, or no room for a new site. */
+    public long notTracked() {
+        return threads.dropped() + executors.dropped() + refused.sum();
     }
 
-    private ThreadOrigin originOf(Thread thread) {
-        ThreadOrigin origin = threads.get(thread);
-        if (origin == null) {
-            origin = new ThreadOrigin();
-            if (!threads.put(thread, origin)) {
-                return origin; // table full: recorded nowhere, counted as dropped
+    /** Drops the entries of collected threads and executors; for a background thread, now and then. */
+    public void expungeStale() {
+        threads.expungeStale();
+        executors.expungeStale();
+    }
+
+    private TrackedObject executorRecord(Object executor) {
+        final TrackedObject[] found = new TrackedObject[1];
+        int hash = System.identityHashCode(executor);
+        final Object wanted = executor;
+        executors.findByIdentityHash(hash, new IdentityWeakTable.Visitor<CreationSite>() {
+            @Override
+            public void visit(Object key, CreationSite site, int tag) {
+                if (key == wanted) {
+                    found[0] = new TrackedObject(site == CreationSite.BEFORE_AGENT
+                            ? wanted.getClass().getName() : site.type(), tag, site);
+                }
+            }
+        });
+        return found[0];
+    }
+
+    private void put(Thread thread, ThreadOrigin origin) {
+        ThreadOrigin shared = origins.get(origin);
+        if (shared == null) {
+            if (originCount.get() >= maxOrigins) {
+                origins.clear();
+                originCount.set(0);
+            }
+            shared = origins.putIfAbsent(origin, origin);
+            if (shared == null) {
+                originCount.incrementAndGet();
+                shared = origin;
             }
         }
-        return origin;
+        threads.put(thread, shared);
     }
 }

@@ -1,13 +1,17 @@
 package dev.forkguard.agent.registry;
 
-/** What the agent knows of one tracked lock or executor: its type, identity and creation site. */
+/**
+ * What the agent knows of one tracked lock or executor: its type, identity and creation site. Made
+ * when asked for (a lock held at a fork, a pool's worker): the tables keep only the interned site
+ * and the identity hash.
+ */
 public final class TrackedObject {
 
     private final String type;
     private final int identityHash;
-    private final LazySite site;
+    private final CreationSite site;
 
-    public TrackedObject(String type, int identityHash, LazySite site) {
+    public TrackedObject(String type, int identityHash, CreationSite site) {
         this.type = type;
         this.identityHash = identityHash;
         this.site = site;
@@ -23,17 +27,24 @@ public final class TrackedObject {
         return identityHash;
     }
 
-    /** Where the object was made; resolves the captured stack on first call. */
+    /** Where the object was made. */
     public CreationSite site() {
-        return site.resolve();
-    }
-
-    boolean sitePending() {
-        return site.pending();
+        return site;
     }
 
     /** {@code java.util.concurrent.locks.ReentrantLock@1b6d3586}. */
     public String identity() {
         return type + "@" + Integer.toHexString(identityHash);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrackedObject && ((TrackedObject) o).identityHash == identityHash
+                && ((TrackedObject) o).site == site && ((TrackedObject) o).type.equals(type);
+    }
+
+    @Override
+    public int hashCode() {
+        return identityHash;
     }
 }

@@ -158,6 +158,10 @@ public record ForkReport(
                 classInitInProgress, tracking, childOutcome, threadSummary, python);
     }
 
-    /** How much the registries held, and what they had to drop. */
-    public record Tracking(int locks, int threads, long dropped) {}
+    /**
+     * How much the registries held, and how many locks and threads (with executors) were made but not
+     * tracked since the start: over {@code trackRate}, over {@code maxTracked}, or a new creation site
+     * with the site table full. Untracked locks held at a fork are missed unless heldLocks=heap.
+     */
+    public record Tracking(int locks, int threads, long locksNotTracked, long threadsNotTracked) {}
 }

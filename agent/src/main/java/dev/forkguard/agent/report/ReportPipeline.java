@@ -34,7 +34,7 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
 
     /**
      * @param watchdog watches each child before its report is published, or null to publish at once
-     * @param housekeeping run about once a second when no fork is waiting (resolving creation sites)
+     * @param housekeeping run about once a second when no fork is waiting (dropping entries of collected objects)
      */
     public ReportPipeline(ReportBuilder builder, ReportPublisher publisher, ChildWatchdog watchdog,
             Supplier<ForkReport.Tracking> tracking, Runnable housekeeping, Logger log) {

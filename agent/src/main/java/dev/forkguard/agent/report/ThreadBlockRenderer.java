@@ -111,8 +111,19 @@ public final class ThreadBlockRenderer {
                         .append(c.threadId()).append('\n');
             }
         }
+        notTracked(b, r.tracking());
         b.append("Verdict: ").append(r.verdict());
         return b.toString();
+    }
+
+    /** Says what the agent's bounds (trackRate, maxTracked, the site table) left out, when anything. */
+    private static void notTracked(StringBuilder b, ForkReport.Tracking t) {
+        if (t == null || (t.locksNotTracked() == 0 && t.threadsNotTracked() == 0)) {
+            return;
+        }
+        b.append("Not tracked (trackRate, maxTracked): ").append(t.locksNotTracked()).append(" locks, ")
+                .append(t.threadsNotTracked()).append(" threads and executors since the start; their creation "
+                        + "sites are unknown, and such a lock held at a fork is seen only with heldLocks=heap\n");
     }
 
     private static void thread(StringBuilder b, ThreadEntry t, List<LockEntry> orphaned) {

@@ -5,7 +5,6 @@ import dev.forkguard.agent.child.VanishedVirtualThreads;
 import dev.forkguard.agent.fork.ForkState;
 import dev.forkguard.agent.fork.SafepointGate;
 import dev.forkguard.agent.registry.CreationSite;
-import dev.forkguard.agent.registry.LazySite;
 import dev.forkguard.agent.registry.TrackedObject;
 import dev.forkguard.agent.registry.LockRegistry;
 import dev.forkguard.agent.registry.ThreadOrigin;
@@ -398,7 +397,7 @@ public final class SnapshotRecorder {
                 TrackedObject record = lockRegistry.bySynchronizerHash(held.getIdentityHashCode());
                 if (record == null) {
                     record = new TrackedObject(ownerTypeOf(held.getClassName()), held.getIdentityHashCode(),
-                            LazySite.of(CreationSite.UNTRACKED));
+                            CreationSite.UNTRACKED);
                 }
                 add(owned, info.getThreadId(), record);
             }

@@ -11,9 +11,11 @@ import dev.forkguard.agent.instrument.Instrumentations;
 import dev.forkguard.agent.logging.AgentLogging;
 import dev.forkguard.agent.options.ForkguardOptions;
 import dev.forkguard.agent.options.Option;
+import dev.forkguard.agent.registry.CreationSites;
 import dev.forkguard.agent.registry.LockRegistry;
 import dev.forkguard.agent.registry.SynchronizerOwners;
 import dev.forkguard.agent.registry.ThreadRegistry;
+import dev.forkguard.agent.registry.TrackedCapacity;
 import dev.forkguard.agent.registry.TrackingBudget;
 import dev.forkguard.agent.report.ForkReport;
 import dev.forkguard.agent.report.JsonReporter;
@@ -48,7 +50,10 @@ import org.slf4j.Logger;
  */
 public final class AgentInstaller {
 
-    private static final int SITES_RESOLVED_PER_PASS = 10_000;
+    /** Distinct creation sites kept; 8 frames each, about 0.7 KB a site (measured). */
+    private static final int MAX_SITES = 8_192;
+    /** Distinct thread origins interned before the interning starts afresh. */
+    private static final int MAX_ORIGINS = 8_192;
     /** Test-only: {@code registry} makes the lock registry throw (see AgentStartIT). */
     private static final String FAULT_INJECTION = "forkguardTest.faultInjection";
 
@@ -93,15 +98,17 @@ public final class AgentInstaller {
         int pid = Libc.getpid();
         ForkState.init(pid);
         int depth = options.get(ForkguardOptions.STACK_DEPTH);
-        int maxTracked = options.get(ForkguardOptions.MAX_TRACKED);
+        // One capacity for locks, threads and executors: the bound on the agent's heap (docs/DESIGN.md).
+        TrackedCapacity capacity = new TrackedCapacity(options.get(ForkguardOptions.MAX_TRACKED));
         // Creation sites keep few frames: they say where, the fork-time stacks say what.
+        CreationSites sites = new CreationSites(Math.min(depth, 8), MAX_SITES);
         int trackRate = options.get(ForkguardOptions.TRACK_RATE);
-        final LockRegistry locks = new LockRegistry(maxTracked, Math.min(depth, 8),
+        final LockRegistry locks = new LockRegistry(capacity, sites,
                 trackRate == 0 ? TrackingBudget.UNLIMITED : new TrackingBudget(trackRate));
         if ("registry".equals(System.getProperty(FAULT_INJECTION))) {
             locks.injectFault();
         }
-        final ThreadRegistry threads = new ThreadRegistry(maxTracked, Math.min(depth, 8));
+        final ThreadRegistry threads = new ThreadRegistry(capacity, sites, MAX_ORIGINS);
 
         List<Reporter> reporters = new ArrayList<>();
         final LogReporter logReporter = new LogReporter(log, options.get(ForkguardOptions.LOG_RATE));
@@ -112,15 +119,16 @@ public final class AgentInstaller {
         final Supplier<ForkReport.Tracking> tracking = new Supplier<ForkReport.Tracking>() {
             @Override
             public ForkReport.Tracking get() {
-                return new ForkReport.Tracking(locks.size(), threads.trackedThreads(),
-                        locks.dropped() + threads.dropped());
+                return new ForkReport.Tracking(locks.size(), threads.trackedThreads(), locks.notTracked(),
+                        threads.notTracked());
             }
         };
-        Runnable resolveSites = new Runnable() {
+        Runnable housekeeping = new Runnable() {
             @Override
             public void run() {
-                // Bounded: about 30 ms of this background thread's time a second at most.
-                locks.resolvePending(SITES_RESOLVED_PER_PASS);
+                // Entries of collected locks and threads leave the tables (and give back their capacity).
+                locks.expungeStale();
+                threads.expungeStale();
                 logReporter.tick();
                 if (VirtualThreads.startSeen()) {
                     VirtualThreadDump.warmUpOnce();
@@ -131,7 +139,7 @@ public final class AgentInstaller {
         int watchSeconds = options.get(ForkguardOptions.WATCHDOG);
         ChildWatchdog watchdog = watchSeconds == 0 ? null : new ChildWatchdog(watchSeconds, pid, publisher);
         ReportBuilder reportBuilder = new ReportBuilder(version);
-        ReportPipeline pipeline = new ReportPipeline(reportBuilder, publisher, watchdog, tracking, resolveSites, log);
+        ReportPipeline pipeline = new ReportPipeline(reportBuilder, publisher, watchdog, tracking, housekeeping, log);
         AgentThreads agentThreads = new AgentThreads(AgentInstaller.class.getClassLoader(),
                 com.sun.jna.Native.class.getClassLoader());
         agentThreads.add(pipeline.thread());

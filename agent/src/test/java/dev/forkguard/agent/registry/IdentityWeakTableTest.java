@@ -34,13 +34,50 @@ class IdentityWeakTableTest {
     }
 
     @Test
-    void valuesAreFoundByIdentityHashAlone() {
+    void valuesAndTagsAreFoundByIdentityHashAlone() {
         IdentityWeakTable<String> t = new IdentityWeakTable<>(1000);
         Object key = new Object();
-        t.put(key, "v");
-        List<String> found = new ArrayList<>();
-        t.findByIdentityHash(System.identityHashCode(key), found);
-        assertThat(found).containsExactly("v");
+        t.put(key, "v", 42);
+        final List<String> found = new ArrayList<>();
+        t.findByIdentityHash(System.identityHashCode(key), new IdentityWeakTable.Visitor<String>() {
+            @Override
+            public void visit(Object k, String value, int tag) {
+                found.add(value + "/" + tag + "/" + (k == key));
+            }
+        });
+        assertThat(found).containsExactly("v/42/true");
+    }
+
+    @Test
+    void tablesSharingACapacityHoldNoMoreThanItTogetherAndGetItBackWhenKeysAreCollected() throws Exception {
+        TrackedCapacity capacity = new TrackedCapacity(100);
+        IdentityWeakTable<String> a = new IdentityWeakTable<>(capacity);
+        IdentityWeakTable<String> b = new IdentityWeakTable<>(capacity);
+        List<Object> keep = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            Object k = new Object();
+            keep.add(k);
+            a.put(k, "a");
+        }
+        for (int i = 0; i < 80; i++) {
+            Object k = new Object();
+            keep.add(k);
+            b.put(k, "b");
+        }
+        assertThat(a.size()).isEqualTo(80);
+        assertThat(b.size()).isEqualTo(20);
+        assertThat(a.dropped() + b.dropped()).isEqualTo(60);
+
+        keep.clear();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (capacity.used() > 0 && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+            a.expungeStale();
+            b.expungeStale();
+        }
+        assertThat(capacity.used()).isZero();
+        assertThat(b.put(new Object(), "again")).isTrue();
     }
 
     @Test

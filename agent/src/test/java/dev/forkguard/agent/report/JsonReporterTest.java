@@ -18,7 +18,7 @@ class JsonReporterTest {
     private static ForkReport report(long sequence) {
         return new ForkReport(ForkReport.SCHEMA, "test", sequence, "2026-01-01T00:00:00Z", 4242, 4243, "17",
                 "WARN", "headline", "verdict", 10, 2000, null, null, List.of(), List.of(), List.of(), List.of(),
-                new ForkReport.Tracking(0, 0, 0), null);
+                new ForkReport.Tracking(0, 0, 0, 0), null);
     }
 
     private JsonReporter reporter() {

@@ -7,7 +7,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Heap after full GC before and after one of: {@code locks N} (N live ReentrantLocks kept),
  * {@code threads N} (N live parked threads), {@code churn N} (N short-lived locks, each taken once
  * and dropped, for at most the fourth argument's seconds); the third argument is the idle time before
- * the baseline, ms. Run with and without the agent, the difference is what the agent keeps.
+ * the baseline, ms; the fifth the stack depth the locks are made at (frames of this class below the
+ * {@code new}); the sixth how long to wait after the scenario before the last full GCs, ms. Run with
+ * and without the agent, the difference is what the agent keeps.
  */
 public final class MemoryTarget {
 
@@ -17,6 +19,8 @@ public final class MemoryTarget {
     public static void main(String[] args) throws Exception {
         String mode = args[0];
         int n = Integer.parseInt(args[1]);
+        int depth = Integer.parseInt(args[4]);
+        long settleMillis = Long.parseLong(args[5]);
         // The agent's start-up work (warm-up, its threads) finishes before the baseline.
         Thread.sleep(Long.parseLong(args[2]));
         long heapBefore = TargetSupport.heapAfterGc();
@@ -27,9 +31,7 @@ public final class MemoryTarget {
         switch (mode) {
             case "locks":
                 ReentrantLock[] locks = new ReentrantLock[n];
-                for (int i = 0; i < n; i++) {
-                    locks[i] = new ReentrantLock();
-                }
+                makeLocksAtDepth(locks, depth);
                 kept = locks;
                 break;
             case "threads":
@@ -52,12 +54,10 @@ public final class MemoryTarget {
                 throw new IllegalArgumentException("mode: locks, threads or churn, not " + mode);
         }
         long elapsed = System.nanoTime() - start;
-        if ("churn".equals(mode)) {
-            // The collector clears the registry's weak entries; the agent's background thread drops
-            // them (and what they hold) once a second; the next collection frees that. Both sides wait alike.
-            TargetSupport.heapAfterGc();
-            Thread.sleep(2_000);
-        }
+        // The collector clears the registry's weak entries; the agent's background thread drops them
+        // (and what they hold) once a second; the next collection frees that. Both sides wait alike.
+        TargetSupport.heapAfterGc();
+        Thread.sleep(settleMillis);
         long heapAfter = TargetSupport.heapAfterGc();
         long rssAfter = TargetSupport.rssBytes();
         TargetSupport.result("heapBefore", heapBefore);
@@ -67,5 +67,16 @@ public final class MemoryTarget {
         TargetSupport.result("elapsedNanos", elapsed);
         TargetSupport.result("created", created);
         Reference.reachabilityFence(kept);
+    }
+
+    /** Fills {@code locks} from {@code depth} frames of this method (a Spring-sized stack at 150). */
+    private static void makeLocksAtDepth(ReentrantLock[] locks, int depth) {
+        if (depth > 1) {
+            makeLocksAtDepth(locks, depth - 1);
+            return;
+        }
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new ReentrantLock();
+        }
     }
 }

@@ -67,7 +67,7 @@ class PythonHostTest {
     void aReportWithItsPythonSectionReadsBackAndRendersTheSame() throws Exception {
         ForkReport r = new ForkReport(ForkReport.SCHEMA, "test", 1, "2026-01-01T00:00:00Z", 4000, 4001, "17",
                 "WARN", "headline", "verdict", 10, 0, null, null, List.of(), List.of(), List.of(), List.of(),
-                new ForkReport.Tracking(0, 0, 0), null, null, PythonHostParser.parse(HANDED_OVER));
+                new ForkReport.Tracking(0, 0, 0, 0), null, null, PythonHostParser.parse(HANDED_OVER));
         String json = JsonReporter.mapper().writeValueAsString(r);
         ForkReport back = JsonReporter.mapper().readValue(json, ForkReport.class);
         assertThat(back.python()).isEqualTo(r.python());
