@@ -1,6 +1,6 @@
 package dev.forkguard.agent.child;
 
-import dev.forkguard.agent.fork.ForkState;
+import dev.forkguard.agent.child.ForkState;
 import dev.forkguard.agent.registry.SynchronizerOwners;
 import dev.forkguard.bridge.OrphanedLockError;
 import dev.forkguard.probe.Libc;

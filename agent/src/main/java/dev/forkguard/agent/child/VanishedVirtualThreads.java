@@ -1,6 +1,6 @@
 package dev.forkguard.agent.child;
 
-import dev.forkguard.agent.snapshot.VirtualThreads;
+import dev.forkguard.agent.registry.VirtualThreads;
 
 /**
  * Tells, in a forked child, whether a lock's owner is a virtual thread that existed at the fork, and

@@ -1,6 +1,7 @@
 package dev.forkguard.agent.fork;
 
-import dev.forkguard.agent.report.InternalFaults;
+import dev.forkguard.agent.child.ForkState;
+import dev.forkguard.agent.fork.InternalFaults;
 import dev.forkguard.agent.snapshot.ForkSnapshot;
 import dev.forkguard.agent.snapshot.SnapshotRecorder;
 import dev.forkguard.bridge.ForkguardBridge;

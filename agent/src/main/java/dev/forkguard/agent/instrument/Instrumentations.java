@@ -6,7 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
 
-import dev.forkguard.agent.UserCache;
+import dev.forkguard.launcher.UserCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;

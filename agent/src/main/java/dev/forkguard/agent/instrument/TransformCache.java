@@ -1,6 +1,6 @@
 package dev.forkguard.agent.instrument;
 
-import dev.forkguard.agent.UserCache;
+import dev.forkguard.launcher.UserCache;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.CRC32;

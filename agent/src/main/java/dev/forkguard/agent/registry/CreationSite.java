@@ -53,7 +53,7 @@ public final class CreationSite {
             return "(created before forkguard was attached)";
         }
         StackTraceElement s = site();
-        return s == null ? "(not tracked)" : dev.forkguard.agent.report.Frames.format(s);
+        return s == null ? "(not tracked)" : dev.forkguard.agent.registry.Frames.format(s);
     }
 
     @Override

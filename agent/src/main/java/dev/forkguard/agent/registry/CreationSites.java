@@ -87,7 +87,8 @@ public final class CreationSites {
 
     /** The agent's frames, and the constructor or {@code start()} frames whose advice called it. */
     static boolean isAgentFrame(String className) {
-        return className.startsWith("dev.forkguard.agent.") || className.startsWith("dev.forkguard.bridge.");
+        return className.startsWith("dev.forkguard.agent.") || className.startsWith("dev.forkguard.bridge.")
+                || className.startsWith("dev.forkguard.launcher.");
     }
 
     /** Reads the top frames below the agent's own; a class, not a lambda, like all advice-path code. */

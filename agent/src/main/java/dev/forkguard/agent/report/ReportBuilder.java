@@ -1,5 +1,6 @@
 package dev.forkguard.agent.report;
 
+import dev.forkguard.agent.registry.Frames;
 import dev.forkguard.agent.registry.CreationSite;
 import dev.forkguard.agent.registry.TrackedObject;
 import dev.forkguard.agent.registry.ThreadOrigin;

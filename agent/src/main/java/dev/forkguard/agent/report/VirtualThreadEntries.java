@@ -1,5 +1,7 @@
 package dev.forkguard.agent.report;
 
+import dev.forkguard.agent.registry.VirtualThreads;
+import dev.forkguard.agent.registry.Frames;
 import dev.forkguard.agent.registry.CreationSite;
 import dev.forkguard.agent.registry.ThreadOrigin;
 import dev.forkguard.agent.registry.TrackedObject;

@@ -1,9 +1,10 @@
 package dev.forkguard.agent.snapshot;
 
+import dev.forkguard.agent.registry.VirtualThreads;
 import dev.forkguard.agent.child.OrphanedLockCheck;
 import dev.forkguard.agent.child.VanishedVirtualThreads;
-import dev.forkguard.agent.fork.ForkState;
-import dev.forkguard.agent.fork.SafepointGate;
+import dev.forkguard.agent.child.ForkState;
+import dev.forkguard.agent.child.SafepointGate;
 import dev.forkguard.agent.registry.CreationSite;
 import dev.forkguard.agent.registry.TrackedObject;
 import dev.forkguard.agent.registry.LockRegistry;

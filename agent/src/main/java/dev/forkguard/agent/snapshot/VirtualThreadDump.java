@@ -1,6 +1,6 @@
 package dev.forkguard.agent.snapshot;
 
-import dev.forkguard.agent.fork.SafepointGate;
+import dev.forkguard.agent.child.SafepointGate;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

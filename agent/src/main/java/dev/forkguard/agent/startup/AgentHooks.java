@@ -1,11 +1,11 @@
 package dev.forkguard.agent.startup;
 
 import dev.forkguard.agent.child.OrphanedLockCheck;
-import dev.forkguard.agent.fork.ForkState;
+import dev.forkguard.agent.child.ForkState;
 import dev.forkguard.agent.registry.LockRegistry;
 import dev.forkguard.agent.registry.ThreadRegistry;
 import dev.forkguard.agent.registry.TrackingBudget;
-import dev.forkguard.agent.snapshot.VirtualThreads;
+import dev.forkguard.agent.registry.VirtualThreads;
 import dev.forkguard.bridge.ForkguardHooks;
 
 /**

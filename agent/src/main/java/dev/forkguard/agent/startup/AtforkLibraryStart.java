@@ -1,6 +1,6 @@
 package dev.forkguard.agent.startup;
 
-import dev.forkguard.agent.UserCache;
+import dev.forkguard.launcher.UserCache;
 import dev.forkguard.probe.AtforkLibrary;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

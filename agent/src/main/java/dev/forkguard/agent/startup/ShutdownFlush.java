@@ -1,8 +1,8 @@
 package dev.forkguard.agent.startup;
 
-import dev.forkguard.agent.fork.ForkState;
+import dev.forkguard.agent.child.ForkState;
 import dev.forkguard.agent.report.LogReporter;
-import dev.forkguard.agent.report.ReportPipeline;
+import dev.forkguard.agent.publish.ReportPipeline;
 
 /**
  * At JVM exit, reports the forks still in the pipeline or under watch, so that an application

@@ -2,7 +2,7 @@ package dev.forkguard.agent.instrument;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.forkguard.agent.UserCache;
+import dev.forkguard.launcher.UserCache;
 import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.nio.file.Path;

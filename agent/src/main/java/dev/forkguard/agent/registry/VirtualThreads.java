@@ -1,4 +1,4 @@
-package dev.forkguard.agent.snapshot;
+package dev.forkguard.agent.registry;
 
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandles;

@@ -1,5 +1,7 @@
-package dev.forkguard.agent.report;
+package dev.forkguard.agent.publish;
 
+import dev.forkguard.agent.report.ForkReport;
+import dev.forkguard.agent.report.Reporter;
 import dev.forkguard.agent.report.ForkReport.ChildOutcome;
 import dev.forkguard.agent.report.jfr.FlightRecorderEvents;
 import dev.forkguard.agent.watchdog.ChildWatchdog;

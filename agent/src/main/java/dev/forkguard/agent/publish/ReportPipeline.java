@@ -1,5 +1,8 @@
-package dev.forkguard.agent.report;
+package dev.forkguard.agent.publish;
 
+import dev.forkguard.agent.fork.InternalFaults;
+import dev.forkguard.agent.report.ReportBuilder;
+import dev.forkguard.agent.report.ForkReport;
 import dev.forkguard.agent.snapshot.ForkSnapshot;
 import dev.forkguard.agent.snapshot.SnapshotRecorder;
 import dev.forkguard.probe.proc.ProcTasks;

@@ -1,4 +1,4 @@
-package dev.forkguard.agent.report;
+package dev.forkguard.agent.registry;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.forkguard.agent;
+package dev.forkguard.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

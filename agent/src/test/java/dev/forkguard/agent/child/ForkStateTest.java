@@ -1,4 +1,4 @@
-package dev.forkguard.agent.fork;
+package dev.forkguard.agent.child;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

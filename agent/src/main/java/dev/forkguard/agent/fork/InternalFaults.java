@@ -1,4 +1,4 @@
-package dev.forkguard.agent.report;
+package dev.forkguard.agent.fork;
 
 import dev.forkguard.bridge.ForkguardBridge;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,4 +1,4 @@
-package dev.forkguard.agent;
+package dev.forkguard.launcher;
 
 import java.io.File;
 import java.lang.instrument.Instrumentation;

@@ -1,4 +1,4 @@
-package dev.forkguard.agent.fork;
+package dev.forkguard.agent.child;
 
 import dev.forkguard.bridge.ForkguardBridge;
 import dev.forkguard.probe.Libc;
@@ -61,7 +61,7 @@ public final class ForkState {
      * Prepare handler, in the forking thread: counts the fork and claims a slot. Nothing in a child
      * forking again: its count must never drop to zero there, and it keeps its own fork's slot.
      */
-    static void forkStarting() {
+    public static void forkStarting() {
         if (inChild()) {
             return;
         }
@@ -77,7 +77,7 @@ public final class ForkState {
     }
 
     /** Parent handler, in the forking thread: releases its slot and uncounts the fork; nothing in a child. */
-    static void forkDone() {
+    public static void forkDone() {
         if (inChild()) {
             return;
         }

@@ -1,4 +1,4 @@
-package dev.forkguard.agent.fork;
+package dev.forkguard.agent.child;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
