@@ -139,8 +139,9 @@ public final class ReportBuilder {
                 + forkingName + " (tid " + s.forkingTid + "), child pid "
                 + (childPid == null ? "unknown" : String.valueOf(childPid)))
                 + ": " + javaVanishing + (virtualVanishing == 0 ? " Java" : " Java threads, of which "
-                        + virtualVanishing + " virtual,")
-                + (python == null ? " and " : " " + python.vanishingThreads().size() + " Python and ")
+                        + virtualVanishing + " virtual")
+                + (python != null ? ", " + python.vanishingThreads().size() + " Python and "
+                        : virtualVanishing == 0 ? " and " : ", and ")
                 + (osThreads.size()) + " other threads vanish in the child, "
                 + orphaned.size() + (orphaned.size() == 1 ? " lock" : " locks") + " they hold stay"
                 + (orphaned.size() == 1 ? "s" : "") + " locked";
