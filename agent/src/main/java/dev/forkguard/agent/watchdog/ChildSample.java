@@ -32,6 +32,7 @@ final class ChildSample {
     final int exitStatus;
     /** Each task's wait; empty for a zombie or a child that is gone. */
     final List<TaskWait> waits;
+    private final boolean stuck;
 
     private ChildSample(boolean gone, ProcessStat s, List<TaskWait> waits) {
         this.gone = gone;
@@ -43,6 +44,7 @@ final class ChildSample {
         this.state = s == null ? '?' : s.state();
         this.exitStatus = s == null ? 0 : s.exitCode();
         this.waits = waits;
+        this.stuck = !waits.isEmpty() && allStuck(waits);
     }
 
     static ChildSample take(int pid) {
@@ -55,8 +57,21 @@ final class ChildSample {
             return new ChildSample(false, s, List.of());
         }
         List<TaskWait> waits = new ArrayList<>();
+        boolean couldBeStuck = true;
         for (TaskSyscall call : TaskSyscall.ofProcess(pid)) {
-            waits.add(TaskWait.of(pid, call, SyscallTable.CURRENT));
+            TaskWait w = TaskWait.of(pid, call, SyscallTable.CURRENT);
+            couldBeStuck &= w.stuck || w.timedPrivate;
+            waits.add(w);
+        }
+        // Only when nothing else could free the child: a timed private wait that is a monitor enter's
+        // re-check is then as final as an untimed one (the stack is read only in that case).
+        if (couldBeStuck) {
+            for (int i = 0; i < waits.size(); i++) {
+                TaskWait w = waits.get(i);
+                if (w.timedPrivate && MonitorEnterWait.matches(pid, w.stackPointer)) {
+                    waits.set(i, w.asMonitorEnter());
+                }
+            }
         }
         return new ChildSample(false, s, waits);
     }
@@ -67,13 +82,15 @@ final class ChildSample {
     }
 
     /**
-     * True when every task of the child waits on a process-private futex with no time-out: nothing
-     * outside the child can wake it, and no task inside is free to.
+     * True when every task of the child waits on a process-private futex with no time-out, or is a JVM
+     * thread re-checking a monitor it waits to enter: nothing outside the child can wake it, and no
+     * task inside is free to.
      */
     boolean stuck() {
-        if (waits.isEmpty()) {
-            return false;
-        }
+        return stuck;
+    }
+
+    private static boolean allStuck(List<TaskWait> waits) {
         for (TaskWait w : waits) {
             if (!w.stuck) {
                 return false;

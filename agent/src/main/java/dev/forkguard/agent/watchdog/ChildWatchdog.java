@@ -235,11 +235,11 @@ public final class ChildWatchdog {
             } else if (hungReported && killer.due(hungNanos, now)) {
                 int count = killer.killIfStillHung(pid, parentPid, startTime, stuckSignature, stuckCpu);
                 if (count > 0) {
-                    long hungMillis = TimeUnit.NANOSECONDS.toMillis(now - stuckSinceNanos);
-                    deliver(outcome(ChildVerdict.KILLED, null, Libc.SIGKILL, ageMillis, "HUNG for " + hungMillis
-                            + " ms; forkguard ended it with SIGKILL (onHung=kill, hungGrace=" + killer.graceMillis()
-                            / 1000 + " s; " + count + (count == 1 ? " child" : " children")
-                            + " ended in this JVM)", HangCauses.of(report)));
+                    deliver(outcome(ChildVerdict.KILLED, null, Libc.SIGKILL, ageMillis, "no progress for "
+                            + TimeUnit.NANOSECONDS.toMillis(now - stuckSinceNanos) + " ms, HUNG for "
+                            + TimeUnit.NANOSECONDS.toMillis(now - hungNanos) + " ms; forkguard ended it with SIGKILL "
+                            + "(onHung=kill, hungGrace=" + killer.graceMillis() / 1000 + " s; " + count
+                            + (count == 1 ? " child" : " children") + " ended in this JVM)", HangCauses.of(report)));
                     return true;
                 }
             }

@@ -23,16 +23,35 @@ final class TaskWait {
     final int tid;
     /** True for a wait only another thread of the same process could end. */
     final boolean stuck;
-    /** The futex address of a stuck wait, else 0. */
+    /** The futex address of a stuck or timed private wait, else 0. */
     final long address;
+    /**
+     * A wait on a private futex with a time-out: can end by itself, unless it is a monitor enter's
+     * re-check ({@link MonitorEnterWait}), which the child decides with the task's stack pointer.
+     */
+    final boolean timedPrivate;
+    final long stackPointer;
     /** In a few words, for the report: "a read on pipe:[4242]", "a timed futex wait". */
     final String description;
 
     private TaskWait(int tid, boolean stuck, long address, String description) {
+        this(tid, stuck, address, description, false, 0);
+    }
+
+    private TaskWait(int tid, boolean stuck, long address, String description, boolean timedPrivate,
+            long stackPointer) {
         this.tid = tid;
         this.stuck = stuck;
         this.address = address;
         this.description = description;
+        this.timedPrivate = timedPrivate;
+        this.stackPointer = stackPointer;
+    }
+
+    /** The same wait, known to be a monitor enter that nothing in the child can ever let through. */
+    TaskWait asMonitorEnter() {
+        return new TaskWait(tid, true, address, "a monitor enter, re-checked by the JVM about once a second "
+                + "(a timed futex wait at 0x" + Long.toHexString(address) + ")", false, stackPointer);
     }
 
     /** @param pid the process, to name a file descriptor a task reads or writes */
@@ -57,7 +76,8 @@ final class TaskWait {
                         + (timed ? ", with a time-out" : "") + " (a semaphore or lock in shared memory)");
             }
             if (timed) {
-                return new TaskWait(call.tid(), false, 0, "a timed futex wait" + at + " (a sleep or timed wait)");
+                return new TaskWait(call.tid(), false, call.arg(0), "a timed futex wait" + at
+                        + " (a sleep or timed wait)", true, call.stackPointer());
             }
             return new TaskWait(call.tid(), true, call.arg(0), "a private futex" + at + " with no time-out");
         }

@@ -23,11 +23,13 @@ public final class TaskSyscall {
     private final int tid;
     private final int number;
     private final long[] args;
+    private final long stackPointer;
 
-    private TaskSyscall(int tid, int number, long[] args) {
+    private TaskSyscall(int tid, int number, long[] args, long stackPointer) {
         this.tid = tid;
         this.number = number;
         this.args = args;
+        this.stackPointer = stackPointer;
     }
 
     /**
@@ -39,7 +41,7 @@ public final class TaskSyscall {
     public static TaskSyscall parse(int tid, String line) {
         String text = line.trim();
         if (text.equals("running")) {
-            return new TaskSyscall(tid, NONE, new long[0]);
+            return new TaskSyscall(tid, NONE, new long[0], 0);
         }
         String[] tokens = text.split(" ");
         int number;
@@ -49,7 +51,7 @@ public final class TaskSyscall {
             throw new IllegalArgumentException("not a /proc syscall line: " + line);
         }
         if (number < 0) {
-            return new TaskSyscall(tid, NONE, new long[0]);
+            return new TaskSyscall(tid, NONE, new long[0], 0);
         }
         if (tokens.length < 7) {
             throw new IllegalArgumentException("truncated /proc syscall line: " + line);
@@ -62,7 +64,8 @@ public final class TaskSyscall {
             }
             args[i] = Long.parseUnsignedLong(t.substring(2), 16);
         }
-        return new TaskSyscall(tid, number, args);
+        long sp = tokens.length > 7 && tokens[7].startsWith("0x") ? Long.parseUnsignedLong(tokens[7].substring(2), 16) : 0;
+        return new TaskSyscall(tid, number, args, sp);
     }
 
     /**
@@ -98,6 +101,17 @@ public final class TaskSyscall {
         return out;
     }
 
+    /** Task {@code tid} of process {@code pid} with its system call; null when it cannot be read. */
+    public static TaskSyscall ofTask(int pid, int tid) {
+        try {
+            String line = ProcFiles.read(Paths.get("/proc", Integer.toString(pid), "task", Integer.toString(tid),
+                    "syscall"), new byte[256]);
+            return line == null || line.isBlank() ? null : parse(tid, line);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /**
      * What file descriptor {@code fd} of process {@code pid} is: a path, {@code pipe:[inode]},
      * {@code socket:[inode]}, {@code anon_inode:[eventpoll]}; null when unreadable.
@@ -123,6 +137,11 @@ public final class TaskSyscall {
     /** Argument {@code i} (0 to 5) of the system call; 0 when there is none. */
     public long arg(int i) {
         return i < args.length ? args[i] : 0;
+    }
+
+    /** The task's user stack pointer while in the system call; 0 when not in one or not printed. */
+    public long stackPointer() {
+        return stackPointer;
     }
 
     @Override

@@ -23,6 +23,21 @@ class TaskSyscallTest {
         assertThat(s.arg(1)).isEqualTo(0x189);
         assertThat(s.arg(3)).isZero();
         assertThat(s.arg(5)).isEqualTo(0xffffffffL);
+        assertThat(s.stackPointer()).isEqualTo(0x7ffd1e2c8a40L);
+    }
+
+    @Test
+    void findsALibrarysExecutableMapping() {
+        List<String> maps = List.of(
+                "7f3a5c000000-7f3a5c200000 r--p 00000000 fe:01 42  /usr/lib/jvm/x/lib/server/libjvm.so",
+                "7f3a5c200000-7f3a5d000000 r-xp 00200000 fe:01 42  /usr/lib/jvm/x/lib/server/libjvm.so",
+                "7f3a5e000000-7f3a5e100000 r-xp 00000000 fe:01 43  /usr/lib/x86_64-linux-gnu/libc.so.6");
+        assertThat(ProcessMemory.executableMapping(maps, "/libjvm.so")).containsExactly(0x7f3a5c200000L, 0x7f3a5d000000L);
+        assertThat(ProcessMemory.executableMapping(maps, "/libnone.so")).isNull();
+        // This JVM maps libjvm, and its own stack can be read.
+        int self = (int) ProcessHandle.current().pid();
+        assertThat(ProcessMemory.executableMapping(self, "/libjvm.so")).isNotNull();
+        assertThat(ProcessMemory.words(self, 0, 4)).as("address 0 is not mapped").isEmpty();
     }
 
     @Test
