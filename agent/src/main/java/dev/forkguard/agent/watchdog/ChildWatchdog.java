@@ -126,13 +126,14 @@ public final class ChildWatchdog {
 
     /**
      * The JVM is exiting: every child not yet reported gets its verdict now, from one last look, so
-     * no fork goes unreported because the parent ended first. Runs on the shutdown hook's thread.
+     * no fork goes unreported because the parent ended first; a reported child that has ended since
+     * the previous look gets that verdict. Runs on the shutdown hook's thread.
      */
     public void flush() {
         long now = System.nanoTime();
         for (Watch watch : active) {
             synchronized (watch) {
-                if (!watch.done && !watch.published) {
+                if (!watch.done) {
                     watch.last(now);
                     watch.done = true;
                 }
@@ -157,6 +158,8 @@ public final class ChildWatchdog {
         private String stuckSignature;
         private long stuckCpu;
         private long stuckSinceNanos;
+        /** Looks in a row that found a HUNG child not stuck. */
+        private int wakeSamples;
         private long lastSampleNanos;
 
         Watch(ForkReport report, long forkNanos, long latestStartTicks) {
@@ -214,7 +217,13 @@ public final class ChildWatchdog {
                 deliver(outcome(ChildVerdict.RUNNING, null, null, ageMillis,
                         "no exec " + ageMillis + " ms after the fork; watching", List.of()));
             }
-            if (!s.stuck()) {
+            if (s.stuck()) {
+                wakeSamples = 0;
+            }
+            if (!s.stuck() && hungReported && s.cpuTicks == stuckCpu && ++wakeSamples < 2) {
+                // One look between two waits (a JVM monitor's re-check runs for microseconds) is not a
+                // wake-up: it takes CPU used, or a second look, to undo a HUNG verdict.
+            } else if (!s.stuck()) {
                 stuckSignature = null;
                 if (hungReported) {
                     hungReported = false;
@@ -275,10 +284,13 @@ public final class ChildWatchdog {
             return false;
         }
 
-        /** A final verdict from one look, without waiting out the grace period. */
+        /**
+         * A final verdict from one look, without waiting out the grace period; for a child already
+         * reported, only an end it has come to since (so the JSON report says it at exit).
+         */
         void last(long now) {
             long ageMillis = TimeUnit.NANOSECONDS.toMillis(now - forkNanos);
-            if (!ended(look(), ageMillis)) {
+            if (!ended(look(), ageMillis) && !published) {
                 deliver(outcome(ChildVerdict.RUNNING, null, null, ageMillis,
                         "no exec " + ageMillis + " ms after the fork, when the parent exited", List.of()));
             }
