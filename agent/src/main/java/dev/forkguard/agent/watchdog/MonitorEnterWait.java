@@ -3,7 +3,9 @@ package dev.forkguard.agent.watchdog;
 import dev.forkguard.probe.Libc;
 import dev.forkguard.probe.proc.ProcessMemory;
 import dev.forkguard.probe.proc.TaskSyscall;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +21,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The addresses are learnt once, on first need, in this JVM (the child maps libjvm where its parent
  * does): a thread is made to wait for a monitor, another to sleep, another to park with a time-out;
  * the words on the first one's stack that point into libjvm's code and appear on neither of the others'
- * are the monitor-enter path's return addresses.
+ * are the monitor-enter path's return addresses. Where monitors park with no time-out (JDK 24+), the
+ * timed shape is not found and nothing is learnt: the untimed wait is recognised as it is.
  */
 final class MonitorEnterWait {
 
@@ -29,11 +32,18 @@ final class MonitorEnterWait {
 
     /** Null until learnt; empty when they could not be learnt. Watchdog thread only. */
     private static long[] signature;
+    /** The return address into the JVM's park, the innermost libjvm frame of both a monitor wait and a sleep. */
+    private static long parkReturn;
     private static long[] libjvm;
 
     private MonitorEnterWait() {}
 
-    /** True when the task of {@code pid} blocked with stack pointer {@code sp} waits to enter a monitor. */
+    /**
+     * True when the task of {@code pid} blocked with stack pointer {@code sp} waits to enter a monitor:
+     * on its stack, the first libjvm word after the return into the JVM's park is one only the
+     * monitor-enter path has. Words left over from earlier calls could otherwise match; taken in this
+     * order they are the live frames of the wait.
+     */
     static boolean matches(int pid, long sp) {
         if (sp == 0) {
             return false;
@@ -44,12 +54,20 @@ final class MonitorEnterWait {
         if (signature.length == 0) {
             return false;
         }
+        boolean afterPark = false;
         for (long word : ProcessMemory.words(pid, sp, STACK_WORDS)) {
-            for (long s : signature) {
-                if (word == s) {
-                    return true;
-                }
+            if (word < libjvm[0] || word >= libjvm[1]) {
+                continue;
             }
+            if (afterPark) {
+                for (long s : signature) {
+                    if (word == s) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            afterPark = word == parkReturn;
         }
         return false;
     }
@@ -61,15 +79,18 @@ final class MonitorEnterWait {
             if (libjvm == null) {
                 return NONE;
             }
-            Set<Long> monitor = codeWords(self, Waiter.MONITOR);
-            if (monitor.isEmpty()) {
-                return NONE;
+            List<Long> monitor = codeWords(self, Waiter.MONITOR);
+            List<Long> sleep = codeWords(self, Waiter.SLEEP);
+            if (monitor.size() < 2 || sleep.isEmpty() || !monitor.get(0).equals(sleep.get(0))) {
+                return NONE; // not the shape this recognition knows (e.g. monitors park without a time-out)
             }
-            monitor.removeAll(codeWords(self, Waiter.SLEEP));
-            monitor.removeAll(codeWords(self, Waiter.PARK));
-            long[] out = new long[monitor.size()];
+            parkReturn = monitor.get(0);
+            Set<Long> unique = new LinkedHashSet<>(monitor);
+            unique.removeAll(sleep);
+            unique.removeAll(codeWords(self, Waiter.PARK));
+            long[] out = new long[unique.size()];
             int i = 0;
-            for (Long w : monitor) {
+            for (Long w : unique) {
                 out[i++] = w;
             }
             return out;
@@ -80,8 +101,11 @@ final class MonitorEnterWait {
 
     private enum Waiter { MONITOR, SLEEP, PARK }
 
-    /** The words pointing into libjvm's code on the stack of a thread blocked the given way; empty if not seen. */
-    private static Set<Long> codeWords(int self, Waiter kind) throws InterruptedException {
+    /**
+     * The words pointing into libjvm's code on the stack of a thread blocked the given way, innermost
+     * first; empty if not seen.
+     */
+    private static List<Long> codeWords(int self, Waiter kind) throws InterruptedException {
         Object monitor = new Object();
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -120,7 +144,7 @@ final class MonitorEnterWait {
         }, "forkguard-learn-waiter");
         waiter.setDaemon(true);
         waiter.start();
-        Set<Long> words = new HashSet<>();
+        List<Long> words = new ArrayList<>();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             while (System.nanoTime() < deadline) {
