@@ -48,14 +48,23 @@ final class ChildSample {
     }
 
     static ChildSample take(int pid) {
+        return take(pid, true);
+    }
+
+    /** @param waits false to leave out what the tasks wait on (at JVM exit only the child's fate matters) */
+    static ChildSample take(int pid, boolean waits) {
         Optional<ProcessStat> stat = ProcessStat.read(pid);
         if (stat.isEmpty()) {
             return GONE;
         }
         ProcessStat s = stat.get();
-        if (s.state() == 'Z' || s.state() == 'X' || !s.forkedWithoutExec()) {
+        if (!waits || s.state() == 'Z' || s.state() == 'X' || !s.forkedWithoutExec()) {
             return new ChildSample(false, s, List.of());
         }
+        return new ChildSample(false, s, waitsOf(pid));
+    }
+
+    private static List<TaskWait> waitsOf(int pid) {
         List<TaskWait> waits = new ArrayList<>();
         boolean couldBeStuck = true;
         for (TaskSyscall call : TaskSyscall.ofProcess(pid)) {
@@ -73,7 +82,7 @@ final class ChildSample {
                 }
             }
         }
-        return new ChildSample(false, s, waits);
+        return waits;
     }
 
     /** True when this is the process forked at {@code startTime} by {@code parentPid}, not a later one with its pid. */

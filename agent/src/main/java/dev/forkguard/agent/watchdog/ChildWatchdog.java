@@ -182,8 +182,8 @@ public final class ChildWatchdog {
         }
 
         /** A look at the child, or a gone one when the process at its pid is not the child. */
-        private ChildSample look() {
-            ChildSample s = ChildSample.take(pid);
+        private ChildSample look(boolean waits) {
+            ChildSample s = ChildSample.take(pid, waits);
             if (s.gone) {
                 return s;
             }
@@ -206,7 +206,7 @@ public final class ChildWatchdog {
                 return false;
             }
             lastSampleNanos = now;
-            ChildSample s = look();
+            ChildSample s = look(true);
             if (ended(s, ageMillis)) {
                 return true;
             }
@@ -290,7 +290,7 @@ public final class ChildWatchdog {
          */
         void last(long now) {
             long ageMillis = TimeUnit.NANOSECONDS.toMillis(now - forkNanos);
-            if (!ended(look(), ageMillis) && !published) {
+            if (!ended(look(false), ageMillis) && !published) {
                 deliver(outcome(ChildVerdict.RUNNING, null, null, ageMillis,
                         "no exec " + ageMillis + " ms after the fork, when the parent exited", List.of()));
             }
