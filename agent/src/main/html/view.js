@@ -6,7 +6,7 @@
   var report = JSON.parse(document.getElementById('forkguard-report').textContent);
   var COLORS = {
     forking: '#1e8e3e', holder: '#e8710a', thread: '#9aa0a6', agent: '#dadce0', lock: '#d93025',
-    classInit: '#9334e6', os: '#bdc1c6', python: '#3776ab', HUNG: '#d93025', EXITED: '#5f6368', RUNNING: '#f9ab00', EXEC: '#1a73e8'
+    classInit: '#9334e6', os: '#bdc1c6', python: '#3776ab', HUNG: '#d93025', EXITED: '#5f6368', RUNNING: '#f9ab00', EXEC: '#1a73e8', KILLED: '#a50e0e'
   };
 
   function el(tag, cls, text) {
@@ -201,6 +201,7 @@
     { selector: 'node.os', style: { 'background-color': COLORS.os, 'shape': 'barrel', 'width': 44, 'height': 30 } },
     { selector: 'node.child', style: { 'shape': 'ellipse', 'width': 36, 'height': 36, 'background-color': COLORS.EXITED } },
     { selector: 'node.child.HUNG', style: { 'background-color': COLORS.HUNG } },
+    { selector: 'node.child.KILLED', style: { 'background-color': COLORS.KILLED } },
     { selector: 'node.child.RUNNING', style: { 'background-color': COLORS.RUNNING } },
     { selector: 'node.executor', style: { 'background-color': '#f1f3f4', 'background-opacity': 1, 'border-color': '#bdc1c6',
       'border-style': 'dashed', 'text-valign': 'top', 'text-margin-y': -4, 'color': '#5f6368', 'padding': 12 } },

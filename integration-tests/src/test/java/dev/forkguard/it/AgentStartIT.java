@@ -28,7 +28,7 @@ class AgentStartIT {
                         + "using the default report"),
                 line("option watchdog='-3' (agent argument) is invalid: must be a whole number from 0 to 3600; "
                         + "using the default 5"),
-                line("unknown option 'bogus' (agent argument); known options: reportDir, log, logLevel, watchdog, "
+                line("unknown option 'bogus' (agent argument); known options: reportDir, log, logLevel, watchdog, onHung, hungGrace, "
                         + "childPolicy, childExitCode, stackDepth, maxTracked, trackRate, heldLocks, stacks, forkHandlers, maxReports, logRate; ignored"));
         assertThat(r.stderr).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(r.stderrLines("fork handlers registered")).hasSize(1);

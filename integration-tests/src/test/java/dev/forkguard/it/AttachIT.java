@@ -93,7 +93,7 @@ class AttachIT {
         String log = finish(p, trigger, stderr);
         assertThat(log.split("fork handlers registered", -1)).as(log).hasSize(2);
         assertThat(log).contains("forkguard is already active in this JVM: now logLevel=info, childPolicy=throw, "
-                + "childExitCode=70; not applied, they need a restart: reportDir");
+                + "childExitCode=70, onHung=report, hungGrace=5; not applied, they need a restart: reportDir");
     }
 
     @Test

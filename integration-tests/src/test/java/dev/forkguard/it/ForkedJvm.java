@@ -29,6 +29,7 @@ final class ForkedJvm {
     private final List<String> appArgs = new ArrayList<>();
     private final List<String> classpath = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
+    private final List<String> launcher = new ArrayList<>();
     private String agentArgs;
     private boolean agent = true;
     private Duration timeout = Duration.ofSeconds(60);
@@ -85,6 +86,12 @@ final class ForkedJvm {
         return this;
     }
 
+    /** Runs the JVM under a command, e.g. {@code unshare -p -f --mount-proc} for a pid namespace. */
+    ForkedJvm launcher(String... command) {
+        launcher.addAll(Arrays.asList(command));
+        return this;
+    }
+
     ForkedJvm timeout(Duration t) {
         this.timeout = t;
         return this;
@@ -104,7 +111,7 @@ final class ForkedJvm {
     }
 
     Result run() throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(launcher);
         cmd.add(JAVA_HOME.resolve("bin/java").toString());
         cmd.add("-Xshare:auto");
         cmd.addAll(jvmArgs);

@@ -39,7 +39,7 @@ class StormIT {
         assertThat(Integer.parseInt(held.group(1))).isEqualTo(220 - 5);
         try (Stream<Path> s = Files.list(reports)) {
             List<String> files = s.map(p -> p.getFileName().toString()).toList();
-            assertThat(files).hasSize(20).allSatisfy(f -> assertThat(f).matches("forkguard-\\d+-\\d+\\.json"));
+            assertThat(files).hasSize(20).allSatisfy(f -> assertThat(f).matches("forkguard-\\d+-\\d+-\\d+\\.json"));
         }
     }
 }

@@ -50,6 +50,7 @@ class ForkTest {
         assertThat(Libc.exited(stat.exitCode())).isTrue();
         assertThat(Libc.exitCode(stat.exitCode())).isEqualTo(7);
         assertThat(ProcessStat.executable(pid)).as("a zombie has no exe link").isEmpty();
+        assertThat(stat.forkedWithoutExec()).as("a zombie keeps PF_FORKNOEXEC").isTrue();
 
         assertThat(children).as("children of the forking thread").contains(pid);
         assertThat(ChildProcesses.of(Libc.getpid(), Libc.gettid())).doesNotContain(pid);

@@ -34,6 +34,16 @@ public final class ForkguardOptions {
             "Seconds the parent watches each forked child before its verdict; 0 turns the watchdog off.",
             new IntIn(0, 3600));
 
+    public static final Option<String> ON_HUNG = new Option<>("onHung", "report", "report",
+            "What the parent does with a child the watchdog calls HUNG (every thread waits, with no time-out, on "
+                    + "a futex only its own threads could wake): report, or kill (SIGKILL once it has been HUNG for "
+                    + "hungGrace seconds, after checking again that it is the same child, without exec, still hung). "
+                    + "Needs the watchdog.",
+            new OneOf("report", "kill"));
+
+    public static final Option<Integer> HUNG_GRACE = new Option<>("hungGrace", 5, "5",
+            "Seconds a child stays HUNG before onHung=kill ends it.", new IntIn(0, 3600));
+
     public static final Option<String> CHILD_POLICY = new Option<>("childPolicy", "report", "report",
             "What a forked child does when it is about to block on a lock held by a vanished thread: "
                     + "report (log and block), throw (an error instead of the hang) or exit.",
@@ -83,7 +93,8 @@ public final class ForkguardOptions {
             new OneOf("native", "java"));
 
     public static final Option<Integer> MAX_REPORTS = new Option<>("maxReports", 100, "100",
-            "Most JSON reports kept in reportDir; past it the oldest forkguard-*.json files are deleted.",
+            "Most JSON reports this JVM keeps in reportDir; past it its oldest are deleted. Reports of other JVMs "
+                    + "(other runs, other containers sharing the directory) are never touched.",
             new IntIn(1, 1_000_000));
 
     public static final Option<Integer> LOG_RATE = new Option<>("logRate", 10, "10",
@@ -93,7 +104,7 @@ public final class ForkguardOptions {
 
     /** All options, in the order the docs list them. */
     public static final List<Option<?>> ALL = List.of(
-            REPORT_DIR, LOG, LOG_LEVEL, WATCHDOG, CHILD_POLICY, CHILD_EXIT_CODE, STACK_DEPTH, MAX_TRACKED, TRACK_RATE, HELD_LOCKS, STACKS, FORK_HANDLERS, MAX_REPORTS, LOG_RATE);
+            REPORT_DIR, LOG, LOG_LEVEL, WATCHDOG, ON_HUNG, HUNG_GRACE, CHILD_POLICY, CHILD_EXIT_CODE, STACK_DEPTH, MAX_TRACKED, TRACK_RATE, HELD_LOCKS, STACKS, FORK_HANDLERS, MAX_REPORTS, LOG_RATE);
 
     private final Map<Option<?>, Object> values;
     private final List<String> problems;

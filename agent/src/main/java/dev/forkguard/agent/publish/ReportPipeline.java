@@ -117,7 +117,7 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
                 recorder.complete(s);
                 ForkReport report = builder.build(s, ProcTasks.read(s.osThreadIds()), s.childPid(), tracking.get());
                 if (watchdog != null && report.childPid() != null) {
-                    watchdog.watch(report, s.takenNanos);
+                    watchdog.watch(report, s.takenNanos, s.parentNanos());
                 } else {
                     publisher.publish(report);
                 }

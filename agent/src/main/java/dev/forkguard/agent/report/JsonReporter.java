@@ -9,32 +9,46 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.DirectoryStream;
-import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 
 /**
- * Writes one JSON file per fork ({@code forkguard-<pid>-<sequence>.json}) into the report directory.
+ * Writes one JSON file per fork ({@code forkguard-<pid>-<run>-<sequence>.json}) into the report
+ * directory, where {@code run} is the JVM's start time in clock ticks since boot: a JVM that is pid 1
+ * in every container run, or two JVMs with one pid in two pid namespaces sharing the directory, still
+ * get names of their own (should even that collide, the report takes a name with a random suffix).
  * Files are created 0600 with {@code O_CREAT|O_EXCL|O_NOFOLLOW} under a temporary name, then published
  * with a hard link, which fails rather than replace anything already at the final name: readers never
- * see half a file, and a planted symlink or file is never written through or overwritten.
+ * see half a file, and a planted symlink or file is never written through or overwritten. Pruning
+ * ({@code maxReports}) deletes only files this reporter wrote.
  */
 public final class JsonReporter implements Reporter {
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
+    private final String run;
     private final int maxReports;
     private final Logger log;
+    /** The files this reporter published, by fork sequence, oldest first; guarded by this. */
+    private final LinkedHashMap<Long, Path> written = new LinkedHashMap<>();
 
-    /** @param maxReports most report files kept in {@code dir}; older ones are deleted */
-    public JsonReporter(Path dir, int maxReports, Logger log) {
+    /**
+     * @param run what tells this JVM from earlier and other JVMs with the same pid: its start time
+     * @param maxReports most of this JVM's report files kept in {@code dir}; older ones are deleted
+     */
+    public JsonReporter(Path dir, String run, int maxReports, Logger log) {
         this.dir = dir;
+        this.run = run;
         this.maxReports = maxReports;
         this.log = log;
+    }
+
+    /** The file name of a report, without the suffix a collision adds. */
+    public static String fileName(int pid, String run, long sequence) {
+        return "forkguard-" + pid + "-" + run + "-" + sequence + ".json";
     }
 
     public static ObjectMapper mapper() {
@@ -64,9 +78,13 @@ public final class JsonReporter implements Reporter {
         }
     }
 
-    private void write(ForkReport report, boolean replace) {
-        String name = "forkguard-" + report.parentPid() + "-" + report.sequence() + ".json";
-        Path target = dir.resolve(name);
+    private synchronized void write(ForkReport report, boolean replace) {
+        Path target = replace ? written.get(report.sequence())
+                : dir.resolve(fileName(report.parentPid(), run, report.sequence()));
+        if (target == null) {
+            return; // the first write did not happen, or the file was pruned
+        }
+        String name = target.getFileName().toString();
         Path temp = dir.resolve("." + name + (replace ? ".update" : "") + ".tmp");
         try {
             if (Files.isSymbolicLink(dir) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -84,13 +102,11 @@ public final class JsonReporter implements Reporter {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 return;
             }
-            try {
-                Files.createLink(target, temp);
-            } catch (FileAlreadyExistsException e) {
-                log.warn("forkguard: {} already exists; not overwritten, report for fork #{} not written", target,
-                        report.sequence());
+            Path published = publish(temp, target, report.sequence());
+            if (published != null) {
+                written.put(report.sequence(), published);
+                prune();
             }
-            prune();
         } catch (IOException | RuntimeException e) {
             log.warn("forkguard: could not write report {}: {}", target, e.toString());
         } finally {
@@ -102,30 +118,35 @@ public final class JsonReporter implements Reporter {
         }
     }
 
-    /** Keeps the newest {@code maxReports} report files: a fork storm must not fill the disk. */
-    private void prune() throws IOException {
-        List<Path> reports = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "forkguard-*.json")) {
-            for (Path f : files) {
-                if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-                    reports.add(f);
-                }
+    /** Links {@code temp} at {@code target}, or when that name is taken at a name of its own; null if neither. */
+    private Path publish(Path temp, Path target, long sequence) throws IOException {
+        try {
+            Files.createLink(target, temp);
+            return target;
+        } catch (FileAlreadyExistsException e) {
+            String name = target.getFileName().toString();
+            Path other = dir.resolve(name.substring(0, name.length() - ".json".length()) + "-"
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16) + ".json");
+            try {
+                Files.createLink(other, temp);
+            } catch (FileAlreadyExistsException again) {
+                log.warn("forkguard: {} already exists; not overwritten, report for fork #{} not written", target,
+                        sequence);
+                return null;
             }
-        }
-        if (reports.size() <= maxReports) {
-            return;
-        }
-        reports.sort(Comparator.comparing(JsonReporter::modified).thenComparing(Path::toString));
-        for (int i = 0; i < reports.size() - maxReports; i++) {
-            Files.deleteIfExists(reports.get(i));
+            log.warn("forkguard: {} already exists; not overwritten, report for fork #{} written to {}", target,
+                    sequence, other.getFileName());
+            return other;
         }
     }
 
-    private static FileTime modified(Path f) {
-        try {
-            return Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-            return FileTime.fromMillis(0);
+    /** Keeps this JVM's newest {@code maxReports} report files: a fork storm must not fill the disk. */
+    private void prune() throws IOException {
+        Iterator<Path> oldest = written.values().iterator();
+        while (written.size() > maxReports && oldest.hasNext()) {
+            Path f = oldest.next();
+            oldest.remove();
+            Files.deleteIfExists(f);
         }
     }
 

@@ -73,19 +73,23 @@ public final class LogReporter implements Reporter {
     }
 
     /**
-     * One line a verdict: ERROR for HUNG (with its likely causes), WARN for RUNNING, INFO otherwise.
-     * The verdict of a report the rate held back is not logged either (the JSON report has it), unless
-     * the child hung: that is logged always, at most once a fork.
+     * One line a verdict: ERROR for HUNG (with its likely causes) and KILLED (one line, causes included),
+     * WARN for RUNNING, INFO otherwise. The verdict of a report the rate held back is not logged either
+     * (the JSON report has it), unless the child hung or was ended: that is logged always.
      */
     @Override
     public synchronized void update(ForkReport report) {
         ForkReport.ChildOutcome o = report.outcome();
-        if (o == null || (!"HUNG".equals(o.verdict()) && !loggedInFull.contains(report.sequence()))) {
+        boolean alwaysLogged = "HUNG".equals(o == null ? null : o.verdict()) || "KILLED".equals(o == null ? null : o.verdict());
+        if (o == null || (!alwaysLogged && !loggedInFull.contains(report.sequence()))) {
             return;
         }
         String line = "fork #" + report.sequence() + " in pid " + report.parentPid() + ": child pid "
                 + report.childPid() + " " + o.verdict() + " (" + o.detail() + ")";
-        if ("HUNG".equals(o.verdict())) {
+        if ("KILLED".equals(o.verdict())) {
+            // One line: what forkguard itself did must be found with a single grep.
+            log.error(line + ". Causes: " + String.join("; ", o.causes()));
+        } else if ("HUNG".equals(o.verdict())) {
             StringBuilder b = new StringBuilder(line).append(". Likely causes:");
             for (String cause : o.causes()) {
                 b.append("\n  - ").append(cause);

@@ -33,6 +33,7 @@ import dev.forkguard.bridge.ForkguardBridge;
 import dev.forkguard.probe.AtforkLibrary;
 import dev.forkguard.probe.AtforkRegistrar;
 import dev.forkguard.probe.Libc;
+import dev.forkguard.probe.proc.ProcessStat;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -114,7 +115,7 @@ public final class AgentInstaller {
         final LogReporter logReporter = new LogReporter(log, options.get(ForkguardOptions.LOG_RATE));
         reporters.add(logReporter);
         if (reportDir != null) {
-            reporters.add(new JsonReporter(reportDir, options.get(ForkguardOptions.MAX_REPORTS), log));
+            reporters.add(new JsonReporter(reportDir, runId(pid), options.get(ForkguardOptions.MAX_REPORTS), log));
         }
         final Supplier<ForkReport.Tracking> tracking = new Supplier<ForkReport.Tracking>() {
             @Override
@@ -138,6 +139,12 @@ public final class AgentInstaller {
         ReportPublisher publisher = new ReportPublisher(reporters, log);
         int watchSeconds = options.get(ForkguardOptions.WATCHDOG);
         ChildWatchdog watchdog = watchSeconds == 0 ? null : new ChildWatchdog(watchSeconds, pid, publisher);
+        if (watchdog != null) {
+            watchdog.onHung("kill".equals(options.get(ForkguardOptions.ON_HUNG)),
+                    options.get(ForkguardOptions.HUNG_GRACE));
+        } else if ("kill".equals(options.get(ForkguardOptions.ON_HUNG))) {
+            log.warn("forkguard: onHung=kill needs the watchdog, which watchdog=0 turns off; no child will be ended");
+        }
         ReportBuilder reportBuilder = new ReportBuilder(version);
         ReportPipeline pipeline = new ReportPipeline(reportBuilder, publisher, watchdog, tracking, housekeeping, log);
         AgentThreads agentThreads = new AgentThreads(AgentInstaller.class.getClassLoader(),
@@ -206,18 +213,39 @@ public final class AgentInstaller {
         Runtime.getRuntime().addShutdownHook(new Thread(new ShutdownFlush(pipeline, logReporter),
                 "forkguard-shutdown"));
         AgentInstaller.recorder = recorder;
+        AgentInstaller.watchdog = watchdog;
+        AgentInstaller.onHung = options.get(ForkguardOptions.ON_HUNG);
+        AgentInstaller.hungGrace = options.get(ForkguardOptions.HUNG_GRACE);
         AgentInstaller.builder = reportBuilder;
         AgentInstaller.tracking = tracking;
-        log.info("forkguard {} active in pid {} (Java {}{}): fork handlers registered via {} ({} handlers); reports to {}{}",
+        log.info("forkguard {} active in pid {} (Java {}{}): fork handlers registered via {} ({} handlers); reports to {}{}{}",
                 version, pid, Runtime.version(), attached ? ", attached" : "", via, nativeHandlers ? "C" : "Java",
                 options.get(ForkguardOptions.LOG) == null || AgentLogging.problem() != null ? "standard error"
                         : options.get(ForkguardOptions.LOG),
-                reportDir == null ? "" : " and " + reportDir);
+                reportDir == null ? "" : " and " + reportDir,
+                watchdog != null && "kill".equals(onHung) ? "; onHung=kill: a child HUNG for " + hungGrace
+                        + " s is ended with SIGKILL" : "");
         String nativeAccessDenied = nativeAccessProblem.get();
         if (nativeAccessDenied != null) {
             log.warn("forkguard: could not grant native access to its own JNA ({}), so this JDK warns about a "
                     + "restricted method; --enable-native-access=ALL-UNNAMED silences it", nativeAccessDenied);
         }
+    }
+
+    /**
+     * What tells this JVM's reports from those of an earlier run or another container with the same pid:
+     * its start time in clock ticks since boot; the wall clock at agent start if /proc cannot say.
+     */
+    private static String runId(int pid) {
+        try {
+            java.util.Optional<ProcessStat> self = ProcessStat.read(pid);
+            if (self.isPresent()) {
+                return Long.toString(self.get().startTime());
+            }
+        } catch (RuntimeException e) {
+            // fall through
+        }
+        return "t" + System.currentTimeMillis();
     }
 
     private static void warmUpAdvice(Logger log) {
@@ -261,21 +289,38 @@ public final class AgentInstaller {
         OrphanedLockCheck.configure(ChildPolicy.of(options.get(ForkguardOptions.CHILD_POLICY)),
                 options.get(ForkguardOptions.CHILD_EXIT_CODE));
         AgentLogging.setLevel(options.get(ForkguardOptions.LOG_LEVEL));
+        // onHung and hungGrace change only when given: an attach for another option keeps the policy.
+        if (options.given(ForkguardOptions.ON_HUNG)) {
+            onHung = options.get(ForkguardOptions.ON_HUNG);
+        }
+        if (options.given(ForkguardOptions.HUNG_GRACE)) {
+            hungGrace = options.get(ForkguardOptions.HUNG_GRACE);
+        }
+        ChildWatchdog w = watchdog;
+        if (w != null) {
+            w.onHung("kill".equals(onHung), hungGrace);
+        }
         StringBuilder needRestart = new StringBuilder();
         for (Option<?> o : ForkguardOptions.ALL) {
             if (options.given(o) && o != ForkguardOptions.LOG_LEVEL && o != ForkguardOptions.CHILD_POLICY
-                    && o != ForkguardOptions.CHILD_EXIT_CODE) {
+                    && o != ForkguardOptions.CHILD_EXIT_CODE && (w == null
+                            || (o != ForkguardOptions.ON_HUNG && o != ForkguardOptions.HUNG_GRACE))) {
                 needRestart.append(needRestart.length() == 0 ? "" : ", ").append(o.name());
             }
         }
-        log.info("forkguard is already active in this JVM: now logLevel={}, childPolicy={}, childExitCode={}{}",
+        log.info("forkguard is already active in this JVM: now logLevel={}, childPolicy={}, childExitCode={}, "
+                + "onHung={}, hungGrace={}{}",
                 options.get(ForkguardOptions.LOG_LEVEL), options.get(ForkguardOptions.CHILD_POLICY),
-                options.get(ForkguardOptions.CHILD_EXIT_CODE),
+                options.get(ForkguardOptions.CHILD_EXIT_CODE), w == null ? "report (no watchdog)" : onHung, hungGrace,
                 needRestart.length() == 0 ? "" : "; not applied, they need a restart: " + needRestart);
     }
 
     private static final String STATUS_TO = "statusTo=";
     private static volatile SnapshotRecorder recorder;
+    private static volatile ChildWatchdog watchdog;
+    /** The onHung policy in force, for the reapply line; guarded by the agent's start lock. */
+    private static String onHung = "report";
+    private static int hungGrace = 5;
     private static volatile ReportBuilder builder;
     private static volatile Supplier<ForkReport.Tracking> tracking;
 

@@ -2,6 +2,8 @@ package dev.forkguard.agent.watchdog;
 
 import dev.forkguard.agent.report.ForkReport;
 import dev.forkguard.agent.report.ForkReport.ChildOutcome;
+import dev.forkguard.probe.Libc;
+import dev.forkguard.probe.proc.ProcessStat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -10,15 +12,21 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Watches each forked child from the parent, through {@code /proc} only, and gives it a verdict:
- * {@link ChildVerdict#EXEC}, {@link ChildVerdict#EXITED}, {@link ChildVerdict#RUNNING} or
- * {@link ChildVerdict#HUNG}. It never calls {@code waitpid}: that would reap, and so steal, the
- * application's own child. It classifies; it never prints (the {@link Listener} does).
+ * {@link ChildVerdict#EXEC}, {@link ChildVerdict#EXITED}, {@link ChildVerdict#RUNNING},
+ * {@link ChildVerdict#HUNG} and, under {@code onHung=kill}, {@link ChildVerdict#KILLED}. It never calls
+ * {@code waitpid}: that would reap, and so steal, the application's own child. It classifies; it never
+ * prints (the {@link Listener} does).
+ *
+ * <p>Identity: the first look takes the child's start time, and only a process with this JVM as parent
+ * that started no later than the fork is taken for the child; every later look must find the same
+ * start time, or the child has been reaped and its pid belongs to another process.
  *
  * <p>Timing: exec is looked for every 10 ms during the first {@value #EXEC_GRACE_MILLIS} ms (a spawn
  * execs within a few); after that the child is sampled every {@value #SAMPLE_MILLIS} ms, and called
- * HUNG once it has used no CPU for {@value #HANG_MILLIS} ms while sleeping in a futex. At the end of
- * the window a child still running gets RUNNING and is then looked at every few seconds, for ten
- * windows more.
+ * HUNG once every task has waited on the same private futexes, with no time-out and no CPU used, for
+ * {@value #HANG_MILLIS} ms. At the end of the window a child still running gets RUNNING and is then
+ * looked at every few seconds, for ten windows more; a HUNG child is watched until it ends, so a later
+ * exit or kill is reported too.
  */
 public final class ChildWatchdog {
 
@@ -27,6 +35,8 @@ public final class ChildWatchdog {
     static final long HANG_MILLIS = 1000;
     private static final long FAST_POLL_MILLIS = 10;
     private static final long SLOW_POLL_MILLIS = 2000;
+    /** Ticks a child's start time may lie after the fork by the boot clock: its resolution, and rounding. */
+    private static final long START_TICKS_SLACK = 2;
 
     /** Receives the watchdog's verdicts; called on the watchdog's thread. */
     public interface Listener {
@@ -41,8 +51,9 @@ public final class ChildWatchdog {
     }
 
     private final long windowNanos;
+    private final int parentPid;
     private final Listener listener;
-    private final ChildSample.ParentImage parent;
+    private final HungChildKiller killer = new HungChildKiller();
     private final ConcurrentLinkedQueue<Watch> active = new ConcurrentLinkedQueue<>();
     private final Thread thread;
 
@@ -52,8 +63,8 @@ public final class ChildWatchdog {
      */
     public ChildWatchdog(int windowSeconds, int parentPid, Listener listener) {
         this.windowNanos = TimeUnit.SECONDS.toNanos(windowSeconds);
+        this.parentPid = parentPid;
         this.listener = listener;
-        this.parent = ChildSample.ParentImage.of(parentPid);
         this.thread = new Thread(this::run, "forkguard-watchdog");
         this.thread.setDaemon(true);
     }
@@ -66,12 +77,28 @@ public final class ChildWatchdog {
         thread.start();
     }
 
-    /** Starts watching the child of {@code report}; {@code forkNanos} is when the fork happened. */
-    public void watch(ForkReport report, long forkNanos) {
-        active.add(new Watch(report, forkNanos));
+    /**
+     * What to do with a HUNG child: {@code kill} ends it with SIGKILL once it has been HUNG for
+     * {@code graceSeconds}; otherwise it is reported only. May be called at any time.
+     */
+    public void onHung(boolean kill, int graceSeconds) {
+        killer.configure(kill, graceSeconds);
         LockSupport.unpark(thread);
     }
 
+    /**
+     * Starts watching the child of {@code report}; {@code forkNanos} is when the fork began and
+     * {@code forkEndNanos} when the parent returned from it ({@code System.nanoTime()}, 0 if unknown).
+     */
+    public void watch(ForkReport report, long forkNanos, long forkEndNanos) {
+        long now = System.nanoTime();
+        long bootTicks = ProcessStat.bootTicksNow();
+        // The boot clock runs on through a suspend, the monotonic one does not: this bound can only be late.
+        long latestStart = bootTicks < 0 ? -1
+                : bootTicks - (now - (forkEndNanos == 0 ? now : forkEndNanos)) / 10_000_000L + START_TICKS_SLACK;
+        active.add(new Watch(report, forkNanos, latestStart));
+        LockSupport.unpark(thread);
+    }
     private void run() {
         while (true) {
             long now = System.nanoTime();
@@ -99,13 +126,14 @@ public final class ChildWatchdog {
 
     /**
      * The JVM is exiting: every child not yet reported gets its verdict now, from one last look, so
-     * no fork goes unreported because the parent ended first. Runs on the shutdown hook's thread.
+     * no fork goes unreported because the parent ended first; a reported child that has ended since
+     * the previous look gets that verdict. Runs on the shutdown hook's thread.
      */
     public void flush() {
         long now = System.nanoTime();
         for (Watch watch : active) {
             synchronized (watch) {
-                if (!watch.done && !watch.published) {
+                if (!watch.done) {
                     watch.last(now);
                     watch.done = true;
                 }
@@ -119,52 +147,67 @@ public final class ChildWatchdog {
         private final ForkReport report;
         private final int pid;
         private final long forkNanos;
+        /** The child's start time can be no later than this, in boot clock ticks; -1 if unknown. */
+        private final long latestStartTicks;
+        /** The child's start time, from the first look; -1 before. */
+        private long startTime = -1;
         boolean published;
         private boolean runningReported;
-        private long lastCpu = -1;
-        private long lastProgressNanos;
+        private boolean hungReported;
+        private long hungNanos;
+        private String stuckSignature;
+        private long stuckCpu;
+        private long stuckSinceNanos;
+        /** Looks in a row that found a HUNG child not stuck. */
+        private int wakeSamples;
         private long lastSampleNanos;
 
-        Watch(ForkReport report, long forkNanos) {
+        Watch(ForkReport report, long forkNanos, long latestStartTicks) {
             this.report = report;
             this.pid = report.childPid();
             this.forkNanos = forkNanos;
-            this.lastProgressNanos = forkNanos;
+            this.latestStartTicks = latestStartTicks;
+        }
+
+        private long sampleMillis() {
+            if (hungReported) {
+                return killer.enabled() ? SAMPLE_MILLIS : SLOW_POLL_MILLIS;
+            }
+            return runningReported ? SLOW_POLL_MILLIS : SAMPLE_MILLIS;
         }
 
         long nextPollMillis(long now) {
             long age = TimeUnit.NANOSECONDS.toMillis(now - forkNanos);
-            if (age < EXEC_GRACE_MILLIS) {
-                return FAST_POLL_MILLIS;
+            return age < EXEC_GRACE_MILLIS ? FAST_POLL_MILLIS : sampleMillis();
+        }
+
+        /** A look at the child, or a gone one when the process at its pid is not the child. */
+        private ChildSample look(boolean waits) {
+            ChildSample s = ChildSample.take(pid, waits);
+            if (s.gone) {
+                return s;
             }
-            return runningReported ? SLOW_POLL_MILLIS : SAMPLE_MILLIS;
+            if (startTime < 0) {
+                if (s.ppid != parentPid || (latestStartTicks >= 0 && s.startTime > latestStartTicks)) {
+                    return ChildSample.GONE; // reaped and its pid reused before the first look
+                }
+                startTime = s.startTime;
+            } else if (!s.is(parentPid, startTime)) {
+                return ChildSample.GONE;
+            }
+            return s;
         }
 
         /** One look at the child; true when it needs no more watching. */
         boolean step(long now) {
             long ageMillis = TimeUnit.NANOSECONDS.toMillis(now - forkNanos);
-            if (ageMillis >= EXEC_GRACE_MILLIS && now - lastSampleNanos < TimeUnit.MILLISECONDS.toNanos(
-                    runningReported ? SLOW_POLL_MILLIS : SAMPLE_MILLIS) - 1_000_000) {
+            if (ageMillis >= EXEC_GRACE_MILLIS
+                    && now - lastSampleNanos < TimeUnit.MILLISECONDS.toNanos(sampleMillis()) - 1_000_000) {
                 return false;
             }
             lastSampleNanos = now;
-            ChildSample s = ChildSample.take(pid, parent);
-            if (s.execed) {
-                ChildOutcome o = outcome(ChildVerdict.EXEC, null, null, ageMillis, "the child ran exec", List.of());
-                if (published) {
-                    listener.laterVerdict(report, o);
-                } else {
-                    listener.execed(report, o);
-                }
-                return true;
-            }
-            if (s.gone || s.zombie) {
-                ChildOutcome o = s.gone
-                        ? outcome(ChildVerdict.EXITED, null, null, ageMillis,
-                                "the child ended without exec and was reaped before its exit status could be read",
-                                List.of())
-                        : exited(s.exitStatus, ageMillis);
-                deliver(o);
+            ChildSample s = look(true);
+            if (ended(s, ageMillis)) {
                 return true;
             }
             if (ageMillis < EXEC_GRACE_MILLIS) {
@@ -174,37 +217,80 @@ public final class ChildWatchdog {
                 deliver(outcome(ChildVerdict.RUNNING, null, null, ageMillis,
                         "no exec " + ageMillis + " ms after the fork; watching", List.of()));
             }
-            if (s.cpuTicks != lastCpu) {
-                lastCpu = s.cpuTicks;
-                lastProgressNanos = now;
-            } else if (s.inFutex() && now - lastProgressNanos >= TimeUnit.MILLISECONDS.toNanos(HANG_MILLIS)) {
-                long still = TimeUnit.NANOSECONDS.toMillis(now - lastProgressNanos);
+            if (s.stuck()) {
+                wakeSamples = 0;
+            }
+            if (!s.stuck() && hungReported && s.cpuTicks == stuckCpu && ++wakeSamples < 2) {
+                // One look between two waits (a JVM monitor's re-check runs for microseconds) is not a
+                // wake-up: it takes CPU used, or a second look, to undo a HUNG verdict.
+            } else if (!s.stuck()) {
+                stuckSignature = null;
+                if (hungReported) {
+                    hungReported = false;
+                    deliver(outcome(ChildVerdict.RUNNING, null, null, ageMillis,
+                            "no longer hung after " + ageMillis + " ms; waits on: " + s.waitsOn(), List.of()));
+                }
+            } else if (!s.stuckSignature().equals(stuckSignature) || s.cpuTicks != stuckCpu) {
+                stuckSignature = s.stuckSignature();
+                stuckCpu = s.cpuTicks;
+                stuckSinceNanos = now;
+            } else if (!hungReported && now - stuckSinceNanos >= TimeUnit.MILLISECONDS.toNanos(HANG_MILLIS)) {
+                hungReported = true;
+                hungNanos = now;
+                long still = TimeUnit.NANOSECONDS.toMillis(now - stuckSinceNanos);
                 deliver(outcome(ChildVerdict.HUNG, null, null, ageMillis, "no CPU progress for " + still
-                        + " ms, blocked in a futex (wchan " + (s.wchan.isEmpty() ? "?" : s.wchan) + ", syscall "
-                        + (s.syscall.isEmpty() ? "?" : s.syscall) + ")", HangCauses.of(report)));
-                return true;
+                        + " ms, blocked in a futex only its own threads could wake: " + s.waitsOn(),
+                        HangCauses.of(report)));
+            } else if (hungReported && killer.due(hungNanos, now)) {
+                int count = killer.killIfStillHung(pid, parentPid, startTime, stuckSignature, stuckCpu);
+                if (count > 0) {
+                    deliver(outcome(ChildVerdict.KILLED, null, Libc.SIGKILL, ageMillis, "no progress for "
+                            + TimeUnit.NANOSECONDS.toMillis(now - stuckSinceNanos) + " ms, HUNG for "
+                            + TimeUnit.NANOSECONDS.toMillis(now - hungNanos) + " ms; forkguard ended it with SIGKILL "
+                            + "(onHung=kill, hungGrace=" + killer.graceMillis() / 1000 + " s; " + count
+                            + (count == 1 ? " child" : " children") + " ended in this JVM)", HangCauses.of(report)));
+                    return true;
+                }
             }
-            if (!runningReported && now - forkNanos >= windowNanos) {
+            if (!runningReported && !hungReported && now - forkNanos >= windowNanos) {
                 runningReported = true;
-                deliver(outcome(ChildVerdict.RUNNING, null, null, ageMillis,
-                        "still running without exec " + ageMillis / 1000 + " s after the fork", List.of()));
+                deliver(outcome(ChildVerdict.RUNNING, null, null, ageMillis, "still running without exec "
+                        + ageMillis / 1000 + " s after the fork; waits on: " + s.waitsOn(), List.of()));
             }
-            return now - forkNanos >= windowNanos * 11;
+            return !hungReported && now - forkNanos >= windowNanos * 11;
         }
 
-        /** A final verdict from one look, without waiting out the grace period. */
+        /** Reports a child that exec'd, exited or is gone; true if it did. */
+        private boolean ended(ChildSample s, long ageMillis) {
+            if (s.gone) {
+                deliver(outcome(ChildVerdict.EXITED, null, null, ageMillis,
+                        "the child ended without exec and was reaped before its exit status could be read",
+                        List.of()));
+                return true;
+            }
+            if (s.execed) {
+                ChildOutcome o = outcome(ChildVerdict.EXEC, null, null, ageMillis, "the child ran exec", List.of());
+                if (published) {
+                    listener.laterVerdict(report, o);
+                } else {
+                    listener.execed(report, o);
+                }
+                return true;
+            }
+            if (s.zombie) {
+                deliver(exited(s.exitStatus, ageMillis));
+                return true;
+            }
+            return false;
+        }
+
+        /**
+         * A final verdict from one look, without waiting out the grace period; for a child already
+         * reported, only an end it has come to since (so the JSON report says it at exit).
+         */
         void last(long now) {
             long ageMillis = TimeUnit.NANOSECONDS.toMillis(now - forkNanos);
-            ChildSample s = ChildSample.take(pid, parent);
-            if (s.execed) {
-                listener.execed(report, outcome(ChildVerdict.EXEC, null, null, ageMillis, "the child ran exec",
-                        List.of()));
-            } else if (s.gone) {
-                deliver(outcome(ChildVerdict.EXITED, null, null, ageMillis,
-                        "the child ended without exec and was reaped before its exit status could be read", List.of()));
-            } else if (s.zombie) {
-                deliver(exited(s.exitStatus, ageMillis));
-            } else {
+            if (!ended(look(false), ageMillis) && !published) {
                 deliver(outcome(ChildVerdict.RUNNING, null, null, ageMillis,
                         "no exec " + ageMillis + " ms after the fork, when the parent exited", List.of()));
             }

@@ -6,8 +6,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * Plants a symbolic link where forkguard will write its first report (forkguard-PID-1.json in the
- * given directory), pointing at the given file, then forks once. Args: report directory, link target.
+ * Plants a symbolic link where forkguard will write its first report (forkguard-PID-START-1.json in
+ * the given directory, START being this JVM's start time from /proc/self/stat), pointing at the given
+ * file, then forks once. Args: report directory, link target.
  */
 public final class PlantedReportLinkApp {
 
@@ -15,7 +16,9 @@ public final class PlantedReportLinkApp {
 
     public static void main(String[] args) throws Exception {
         Libc.bind();
-        Path link = Paths.get(args[0]).resolve("forkguard-" + ProcessHandle.current().pid() + "-1.json");
+        int pid = Libc.getpid();
+        long start = dev.forkguard.probe.proc.ProcessStat.read(pid).orElseThrow().startTime();
+        Path link = Paths.get(args[0]).resolve("forkguard-" + pid + "-" + start + "-1.json");
         Files.createSymbolicLink(link, Paths.get(args[1]));
         int child = Libc.fork();
         if (child == 0) {

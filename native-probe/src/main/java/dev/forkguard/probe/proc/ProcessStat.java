@@ -17,6 +17,7 @@ public final class ProcessStat {
     // Field numbers as in proc(5), counted from 1; field 3 is the first after the comm.
     private static final int FIELD_STATE = 3;
     private static final int FIELD_PPID = 4;
+    private static final int FIELD_FLAGS = 9;
     private static final int FIELD_UTIME = 14;
     private static final int FIELD_STIME = 15;
     private static final int FIELD_NUM_THREADS = 20;
@@ -32,9 +33,16 @@ public final class ProcessStat {
     private final int threads;
     private final long startTime;
     private final int exitCode;
+    private final long flags;
+
+    /**
+     * The kernel's PF_FORKNOEXEC task flag: set on every task fork creates, cleared by exec, and
+     * still printed once the process is a zombie. Its value has been 0x40 since Linux 2.x.
+     */
+    static final long PF_FORKNOEXEC = 0x40;
 
     private ProcessStat(int pid, String comm, char state, int ppid, long utime, long stime,
-            int threads, long startTime, int exitCode) {
+            int threads, long startTime, int exitCode, long flags) {
         this.pid = pid;
         this.comm = comm;
         this.state = state;
@@ -44,6 +52,7 @@ public final class ProcessStat {
         this.threads = threads;
         this.startTime = startTime;
         this.exitCode = exitCode;
+        this.flags = flags;
     }
 
     /**
@@ -98,7 +107,8 @@ public final class ProcessStat {
                 Long.parseLong(fields[FIELD_STARTTIME - FIELD_STATE]),
                 fields.length > FIELD_EXIT_CODE - FIELD_STATE
                         ? Integer.parseInt(fields[FIELD_EXIT_CODE - FIELD_STATE])
-                        : 0);
+                        : 0,
+                Long.parseUnsignedLong(fields[FIELD_FLAGS - FIELD_STATE]));
     }
 
     /**
@@ -163,6 +173,23 @@ public final class ProcessStat {
         return first.isEmpty() ? Optional.<String>empty() : Optional.of(first);
     }
 
+    /**
+     * Clock ticks since boot now, from {@code /proc/uptime}, on the clock {@link #startTime()} uses;
+     * -1 when unreadable. Ticks are USER_HZ, 100 a second on every architecture Linux runs the JDK on.
+     */
+    public static long bootTicksNow() {
+        String content = readQuietly(Paths.get("/proc/uptime"));
+        if (content == null) {
+            return -1;
+        }
+        int space = content.indexOf(' ');
+        try {
+            return Math.round(Double.parseDouble(space < 0 ? content.trim() : content.substring(0, space)) * 100);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     private static String readQuietly(Path path) {
         try {
             return ProcFiles.read(path, new byte[128]);
@@ -217,6 +244,20 @@ public final class ProcessStat {
         return startTime;
     }
 
+    /** The task flags of the process's main thread (field 9, the kernel's PF_* bits). */
+    public long flags() {
+        return flags;
+    }
+
+    /**
+     * True when the process was forked and has not run exec since: the kernel clears PF_FORKNOEXEC
+     * at exec and keeps it while the process is a zombie, so this holds for a child that renamed
+     * itself (prctl, setproctitle), forked from any thread, and one that has already exited.
+     */
+    public boolean forkedWithoutExec() {
+        return (flags & PF_FORKNOEXEC) != 0;
+    }
+
     /**
      * The raw wait status (decode with {@code Libc.exited}/{@code exitCode}/{@code termSignal});
      * meaningful only when {@link #state()} is 'Z', 0 otherwise or when the kernel omits it.
@@ -229,6 +270,6 @@ public final class ProcessStat {
     public String toString() {
         return "ProcessStat[pid=" + pid + ", comm=" + comm + ", state=" + state + ", ppid=" + ppid
                 + ", utime=" + utime + ", stime=" + stime + ", threads=" + threads
-                + ", startTime=" + startTime + ", exitCode=" + exitCode + "]";
+                + ", startTime=" + startTime + ", exitCode=" + exitCode + ", flags=0x" + Long.toHexString(flags) + "]";
     }
 }

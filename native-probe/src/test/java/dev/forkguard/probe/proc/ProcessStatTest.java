@@ -32,6 +32,16 @@ class ProcessStatTest {
     }
 
     @Test
+    void theForkWithoutExecFlagIsReadFromField9() {
+        // flags 4228 = 0x1084: no PF_FORKNOEXEC (the process ran exec).
+        assertThat(ProcessStat.parse(HOSTILE).forkedWithoutExec()).isFalse();
+        // 4194368 = 0x400040, a forked child that has not exec'd, as read on this machine.
+        ProcessStat forked = ProcessStat.parse(HOSTILE.replace(" 4228 ", " 4194368 "));
+        assertThat(forked.flags()).isEqualTo(0x400040L);
+        assertThat(forked.forkedWithoutExec()).isTrue();
+    }
+
+    @Test
     void exitCodeIsZeroWhenTheKernelDoesNotPrintIt() {
         // Linux before 3.5 stops at field 44.
         String old = "77 (sh) S 1 77 77 0 -1 4194304 1 0 0 0 3 4 0 0 20 0 1 0 500 0 0 0 0 0 0 0 0 0 0"
@@ -60,6 +70,8 @@ class ProcessStatTest {
         assertThat(stat.threads()).isGreaterThan(1);
         assertThat(stat.startTime()).isPositive();
         assertThat(stat.exitCode()).isZero();
+        assertThat(stat.forkedWithoutExec()).as("the java launcher ran exec").isFalse();
+        assertThat(ProcessStat.bootTicksNow()).isGreaterThanOrEqualTo(stat.startTime());
     }
 
     @Test
@@ -93,6 +105,7 @@ class ProcessStatTest {
             assertThat(stat).isPresent();
             assertThat(stat.get().state()).isEqualTo('S');
             assertThat(stat.get().comm()).isEqualTo("sleep");
+            assertThat(stat.get().forkedWithoutExec()).as("it ran exec").isFalse();
             assertThat((long) stat.get().ppid()).isEqualTo(ProcessHandle.current().pid());
             assertThat(ProcessStat.executable(pid)).hasValueSatisfying(exe -> assertThat(exe).endsWith("/sleep"));
             assertThat(ProcessStat.wchan(pid)).hasValueSatisfying(w -> assertThat(w).isNotEmpty());

@@ -11,7 +11,7 @@ import jdk.jfr.Timespan;
 @Name("forkguard.ChildOutcome")
 @Label("Child Outcome")
 @Category("forkguard")
-@Description("What became of a forked child, from the parent's watchdog: EXEC, EXITED, RUNNING or HUNG")
+@Description("What became of a forked child, from the parent's watchdog: EXEC, EXITED, RUNNING, HUNG or KILLED")
 @StackTrace(false)
 public final class ChildOutcomeEvent extends jdk.jfr.Event {
 
@@ -32,6 +32,10 @@ public final class ChildOutcomeEvent extends jdk.jfr.Event {
     @Label("Signal")
     @Description("0 unless a signal ended the child")
     public int signal;
+
+    @Label("Ended By forkguard")
+    @Description("True when forkguard sent the child SIGKILL after it was HUNG for the grace period (onHung=kill)")
+    public boolean endedByForkguard;
 
     @Label("After Fork")
     @Timespan(Timespan.MILLISECONDS)

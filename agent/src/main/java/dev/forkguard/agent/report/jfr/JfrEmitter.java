@@ -73,6 +73,7 @@ final class JfrEmitter extends FlightRecorderEvents {
             e.verdict = o.verdict();
             e.exitCode = o.exitCode() == null ? -1 : o.exitCode();
             e.signal = o.signal() == null ? 0 : o.signal();
+            e.endedByForkguard = "KILLED".equals(o.verdict());
             e.afterFork = o.afterMillis();
             e.detail = o.detail();
             e.causes = o.causes() == null || o.causes().isEmpty() ? null : String.join("\n", o.causes());
