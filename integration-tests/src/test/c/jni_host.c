@@ -1,9 +1,12 @@
 /*
  * A C program that hosts a JVM over JNI (JNI_CreateJavaVM, with forkguard as -javaagent), starts Java
  * threads, and forks from C. The child then uses Java, as real host code would, and hangs.
- * Usage: jni_host -javaagent:AGENT -Djava.class.path=CP WAIT_SECONDS
+ * Usage: jni_host -javaagent:AGENT -Djava.class.path=CP WAIT_SECONDS [THREAD_FORKS]
+ * With THREAD_FORKS, first that many forks are made, one each from a new thread the JVM does not know;
+ * each of their children exits at once with code 7.
  */
 #include <jni.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +29,22 @@ __attribute__((noinline)) pid_t fork_worker_process(void) {
     return pid;
 }
 
+/* A thread the JVM does not know forks; its child exits at once. */
+static void *fork_from_unknown_thread(void *unused) {
+    (void) unused;
+    pid_t pid = fork();
+    if (pid == 0) {
+        _exit(7);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    printf("host: thread fork child %d ended, status %d\n", (int) pid, status);
+    fflush(stdout);
+    return NULL;
+}
+
 int main(int argc, char **argv) {
-    if (argc != 4) {
+    if (argc != 4 && argc != 5) {
         fprintf(stderr, "usage: %s -javaagent:AGENT -Djava.class.path=CP WAIT_SECONDS\n", argv[0]);
         return 2;
     }
@@ -50,6 +67,13 @@ int main(int argc, char **argv) {
     if (start == NULL || allocate == NULL || stop == NULL) return fail(env, "GetStaticMethodID");
     (*env)->CallStaticVoidMethod(env, work, start);
     if ((*env)->ExceptionCheck(env)) return fail(env, "HostWork.start");
+
+    int thread_forks = argc > 4 ? atoi(argv[4]) : 0;
+    for (int i = 0; i < thread_forks; i++) {
+        pthread_t t;
+        if (pthread_create(&t, NULL, fork_from_unknown_thread, NULL) != 0) return fail(env, "pthread_create");
+        pthread_join(t, NULL);
+    }
 
     pid_t child = fork_worker_process();
     if (child == 0) {

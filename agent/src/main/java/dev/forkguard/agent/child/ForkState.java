@@ -28,6 +28,12 @@ public final class ForkState {
 
     /** Each slot's forking thread, claimed in the prepare handler, released in the parent handler. */
     private static final AtomicReferenceArray<Thread> FORKING = new AtomicReferenceArray<>(SLOTS);
+    /**
+     * Each slot's forking OS thread: the parent handler finds its slot by it. A thread the JVM does not
+     * know (a Python or C thread) is attached by JNA for each callback and detached after, so its
+     * parent handler runs under another {@code Thread} object than its prepare handler.
+     */
+    private static final int[] TIDS = new int[SLOTS];
     /** Each slot's facts; written only by the slot's forking thread. */
     private static final Object[] FACTS = new Object[SLOTS];
     /** Whether each slot's thread has passed {@link #readyToClone}; written only by that thread. */
@@ -69,6 +75,7 @@ public final class ForkState {
         Thread self = Thread.currentThread();
         for (int i = 0; i < SLOTS; i++) {
             if (FORKING.get(i) == null && FORKING.compareAndSet(i, null, self)) {
+                TIDS[i] = Libc.gettid();
                 FACTS[i] = null;
                 CLONING[i] = false;
                 return;
@@ -81,8 +88,9 @@ public final class ForkState {
         if (inChild()) {
             return;
         }
-        int slot = slotOf(Thread.currentThread());
+        int slot = slotOfTid(Libc.gettid());
         if (slot >= 0) {
+            TIDS[slot] = 0;
             FACTS[slot] = null;
             if (CLONING[slot]) {
                 CLONING[slot] = false;
@@ -154,6 +162,15 @@ public final class ForkState {
             }
         }
         return held;
+    }
+
+    private static int slotOfTid(int tid) {
+        for (int i = 0; i < SLOTS; i++) {
+            if (TIDS[i] == tid && FORKING.get(i) != null) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int slotOf(Thread thread) {

@@ -1,6 +1,5 @@
 package dev.forkguard.agent.child;
 
-import dev.forkguard.agent.child.ForkState;
 import dev.forkguard.agent.registry.SynchronizerOwners;
 import dev.forkguard.bridge.OrphanedLockError;
 import dev.forkguard.probe.Libc;

@@ -1,13 +1,13 @@
 package dev.forkguard.agent.fork;
 
 import dev.forkguard.agent.child.ForkState;
-import dev.forkguard.agent.fork.InternalFaults;
 import dev.forkguard.agent.snapshot.ForkSnapshot;
 import dev.forkguard.agent.snapshot.SnapshotRecorder;
 import dev.forkguard.bridge.ForkguardBridge;
 import dev.forkguard.probe.AtforkCallback;
 import dev.forkguard.probe.Libc;
 import dev.forkguard.probe.proc.ChildrenListing;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -29,7 +29,12 @@ public final class ForkHandler {
     private final Consumer<ForkSnapshot> sink;
     private final InternalFaults faults;
     private final AtomicLong sequence = new AtomicLong();
-    private final ThreadLocal<ForkSnapshot> pending = new ThreadLocal<>();
+    /**
+     * Each forking OS thread's snapshot, from its prepare to its parent handler. Keyed by thread id, not
+     * by {@code Thread}: JNA attaches a thread the JVM does not know (Python's, C's) for each callback
+     * and detaches it after, so its two handlers run under two {@code Thread} objects.
+     */
+    private final ConcurrentHashMap<Integer, ForkSnapshot> pending = new ConcurrentHashMap<>();
     private final int jvmPid;
 
     /** Strong references for the life of the JVM: libc keeps only the function pointers. */
@@ -89,10 +94,11 @@ public final class ForkHandler {
         }
         ForkState.forkStarting();
         try {
-            pending.set(recorder.record(sequence.incrementAndGet()));
+            ForkSnapshot snapshot = recorder.record(sequence.incrementAndGet());
+            pending.put(snapshot.forkingTid, snapshot);
         } catch (Throwable t) {
             // A failed snapshot must never fail the fork: that fork goes unreported, and is counted.
-            pending.remove();
+            pending.remove(Libc.gettid());
             faults.snapshotFailed(t);
         }
     }
@@ -103,8 +109,7 @@ public final class ForkHandler {
         }
         ForkState.forkDone();
         try {
-            ForkSnapshot snapshot = pending.get();
-            pending.remove();
+            ForkSnapshot snapshot = pending.remove(Libc.gettid());
             if (snapshot != null) {
                 snapshot.childrenAfterFork(ChildrenListing.ofCallingThread(snapshot.pid, snapshot.forkingTid),
                         System.nanoTime());
