@@ -5,7 +5,7 @@ import dev.forkguard.probe.proc.TaskSyscall;
 /**
  * What one task of a child waits on, and whether something outside the child could end that wait.
  * Only a wait on a process-private futex with no time-out cannot end by itself: a private futex is
- * woken only by a thread of the same process, and no time-out will end it (DESIGN fact 12). Every
+ * woken only by a thread of the same process, and no time-out will end it (docs/DESIGN.md, Watching a child through /proc). Every
  * other wait — a sleep, a timed wait, a pipe or socket, a futex shared with other processes (a
  * {@code multiprocessing} semaphore) — can end without the child's help, so the child is idle, not hung.
  */

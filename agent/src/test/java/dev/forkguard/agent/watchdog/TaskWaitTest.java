@@ -17,7 +17,7 @@ class TaskWaitTest {
 
     @Test
     void aPrivateFutexWithNoTimeOutIsStuck() {
-        // A forked JVM child blocked on an orphaned lock or its first safepoint (DESIGN fact 12).
+        // A forked JVM child blocked on an orphaned lock or its first safepoint (docs/DESIGN.md, Watching a child through /proc).
         TaskWait w = x86("202 0x7f3a5c0a1b58 0x189 0x0 0x0 0x0 0xffffffff 0x7ffd1e2c8a40 0x7f3a5d5e4a3c");
         assertThat(w.stuck).isTrue();
         assertThat(w.address).isEqualTo(0x7f3a5c0a1b58L);
@@ -37,7 +37,7 @@ class TaskWaitTest {
 
     @Test
     void aFutexSharedWithOtherProcessesCanBeWokenByThem() {
-        // An idle multiprocessing.Pool worker on the pool's semaphore: no private flag (DESIGN fact 12).
+        // An idle multiprocessing.Pool worker on the pool's semaphore: no private flag (docs/DESIGN.md, Watching a child through /proc).
         TaskWait w = x86("202 0x7f90c4a1e000 0x109 0x0 0x0 0x0 0xffffffff 0x7ffc5a3b1c20 0x7f90c4d1e7c6");
         assertThat(w.stuck).isFalse();
         assertThat(w.description).startsWith("a futex shared with other processes at 0x7f90c4a1e000");

@@ -8,7 +8,7 @@ import com.sun.jna.Pointer;
 /**
  * C calls a test child makes to rename itself or exec, direct-mapped and bound in the parent, with
  * their arguments in native memory prepared in the parent: the child allocates nothing and resolves
- * nothing (DESIGN fact 9).
+ * nothing (docs/DESIGN.md, Child-safe code).
  */
 final class ChildCalls {
 

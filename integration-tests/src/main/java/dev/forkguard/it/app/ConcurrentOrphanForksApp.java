@@ -56,7 +56,7 @@ public final class ConcurrentOrphanForksApp {
         own.lock();
         try {
             barrier.await(60, TimeUnit.SECONDS); // every worker holds its lock
-            // Run in the parent what the child runs (DESIGN fact 9): the acquisition, timed out here.
+            // Run in the parent what the child runs (docs/DESIGN.md, Child-safe code): the acquisition, timed out here.
             if (next.tryLock(1, TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("worker " + me + " got a lock another worker holds");
             }

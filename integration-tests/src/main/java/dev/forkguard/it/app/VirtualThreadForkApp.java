@@ -70,7 +70,7 @@ public final class VirtualThreadForkApp {
             parked.await();
         }
         holding.await();
-        // Run in the parent what the child runs (DESIGN fact 9).
+        // Run in the parent what the child runs (docs/DESIGN.md, Child-safe code).
         TimeUnit second = TimeUnit.SECONDS;
         if (inventory.tryLock(1, TimeUnit.MILLISECONDS)) {
             inventory.unlock();

@@ -23,7 +23,7 @@ public final class WorkerForkApp {
         Memory sleepPath = ChildCalls.cString("/bin/sleep");
         Memory one = ChildCalls.cString("1");
         Memory argv = ChildCalls.argv(sleepPath, one);
-        // Bound and run here first: the child resolves nothing (DESIGN fact 9).
+        // Bound and run here first: the child resolves nothing (docs/DESIGN.md, Child-safe code).
         ChildCalls.prctl(ChildCalls.PR_SET_NAME, ChildCalls.cString("main"), 0, 0, 0);
         Thread.sleep(1);
         boolean sleep = mode.equals("sleep");

@@ -16,7 +16,7 @@ public final class JnrPosixForkApp {
     public static void main(String[] args) throws Exception {
         POSIX posix = POSIXFactory.getNativePOSIX();
         posix.getpid(); // binds jnr-posix's libc in the parent
-        // jnr-posix has no _exit: the child leaves through the probe's, bound here (DESIGN fact 9).
+        // jnr-posix has no _exit: the child leaves through the probe's, bound here (docs/DESIGN.md, Child-safe code).
         Libc.bind();
         int child = forkOnce(posix);
         if (child == 0) {

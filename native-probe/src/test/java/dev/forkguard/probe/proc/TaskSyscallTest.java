@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class TaskSyscallTest {
 
-    /** A forked JVM child hung on an orphaned lock (DESIGN fact 12): futex, FUTEX_WAIT_BITSET|PRIVATE|CLOCK_REALTIME, no time-out. */
+    /** A forked JVM child hung on an orphaned lock (docs/DESIGN.md, Watching a child through /proc): futex, FUTEX_WAIT_BITSET|PRIVATE|CLOCK_REALTIME, no time-out. */
     private static final String HUNG = "202 0x7f3a5c0a1b58 0x189 0x0 0x0 0x0 0xffffffff 0x7ffd1e2c8a40 0x7f3a5d5e4a3c\n";
 
     @Test
