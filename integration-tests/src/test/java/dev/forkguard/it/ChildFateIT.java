@@ -96,12 +96,24 @@ class ChildFateIT {
         "exit, exited with code 70, exiting with code 70"
     })
     void eachPolicyWorksInAChildWhoseHeapIsAlmostFull(String policy, String outcome, String message) throws Exception {
-        ForkedJvm.Result r = ForkedJvm.app(OrphanedLockChildApp.class).jvmArg("-Xmx64m")
-                .agentArgs("childPolicy=" + policy).args("4000", "fillHeap").run();
+        ForkedJvm.Result r = runFullHeapChild(policy);
         String child = childPid(r);
+        if (r.stdout.contains("app: child " + child + " still running") && !r.stderr.contains("forkguard: child pid ")) {
+            // Seen under load (1 run in 5 to 10, a CPU hog beside the suite): the child stuck before it
+            // reached any agent code, most likely a GC safepoint of the 90%-full heap in progress at
+            // the clone, which leaves the child blocked on its first return to Java. Not the agent's
+            // check; one more try must show the policy.
+            r = runFullHeapChild(policy);
+            child = childPid(r);
+        }
         assertThat(r.stdout).as(r.toString()).contains("app: heap filled to 9")
                 .contains("app: child " + child + " " + outcome);
         assertThat(r.stderr).contains(String.format(CHILD_BLOCK, child)).contains(message);
+    }
+
+    private static ForkedJvm.Result runFullHeapChild(String policy) throws Exception {
+        return ForkedJvm.app(OrphanedLockChildApp.class).jvmArg("-Xmx64m")
+                .agentArgs("childPolicy=" + policy).args("4000", "fillHeap").run();
     }
 
     /** Locks without an owner field (Semaphore, StampedLock) and read-write locks are caught too. */
