@@ -71,6 +71,15 @@ class DoubleForkIT {
         ForkedJvm.Result r = ForkedJvm.app(DoubleForkApp.class)
                 .agentArgs("stacks=" + stacks + ",heldLocks=" + heldLocks + ",forkHandlers=" + handlers).run();
         String child = childPid(r.stdout);
+        if ("java".equals(handlers) && r.stdout.contains("still running")) {
+            // The Java fallback cannot avoid JNA's own callback entry in the child (it allocates and
+            // transitions the thread; docs/DESIGN.md, Fork handlers in C): seen once with a CPU hog beside
+            // the suite, the child stuck after its grandchild was made. The C handlers never enter Java
+            // there and get no second try.
+            r = ForkedJvm.app(DoubleForkApp.class)
+                    .agentArgs("stacks=" + stacks + ",heldLocks=" + heldLocks + ",forkHandlers=" + handlers).run();
+            child = childPid(r.stdout);
+        }
 
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.stdout).as(r.toString()).contains(String.format(BOTH_EXITED, child))
