@@ -78,6 +78,8 @@ public final class ForkState {
                 TIDS[i] = Libc.gettid();
                 FACTS[i] = null;
                 CLONING[i] = false;
+                // The snapshot is agent work: another thread's clone must not run beside it (CloneGate).
+                CloneGate.workStarting();
                 return;
             }
         }
@@ -95,6 +97,9 @@ public final class ForkState {
             if (CLONING[slot]) {
                 CLONING[slot] = false;
                 SafepointGate.cloneDone();
+                CloneGate.cloneDone();
+            } else {
+                CloneGate.workDone(); // the snapshot failed before its clone was counted
             }
             FORKING.set(slot, null);
         }
@@ -102,12 +107,14 @@ public final class ForkState {
     }
 
     /**
-     * The end of the snapshot in a prepare handler: waits while an agent thread dump is under way (see
-     * {@link SafepointGate}); the clone follows. Outside a prepare handler it does nothing.
+     * The end of the snapshot in a prepare handler: waits while other agent work ({@link CloneGate}) or
+     * an agent thread dump ({@link SafepointGate}) is under way; the clone follows. Outside a prepare handler it does nothing.
      */
     public static void readyToClone() {
         int slot = slotOf(Thread.currentThread());
         if (slot >= 0 && !CLONING[slot]) {
+            CloneGate.workDone();
+            CloneGate.cloneStarting();
             SafepointGate.cloneStarting();
             CLONING[slot] = true;
         }

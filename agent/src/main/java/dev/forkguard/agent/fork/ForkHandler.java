@@ -1,5 +1,6 @@
 package dev.forkguard.agent.fork;
 
+import dev.forkguard.agent.child.CloneGate;
 import dev.forkguard.agent.child.ForkState;
 import dev.forkguard.agent.snapshot.ForkSnapshot;
 import dev.forkguard.agent.snapshot.SnapshotRecorder;
@@ -108,6 +109,7 @@ public final class ForkHandler {
             return; // prepare returned at once too: same process, same thread, same launch depth
         }
         ForkState.forkDone();
+        CloneGate.workStarting();
         try {
             ForkSnapshot snapshot = pending.remove(Libc.gettid());
             if (snapshot != null) {
@@ -117,6 +119,8 @@ public final class ForkHandler {
             }
         } catch (Throwable t) {
             // Never into the forking code: the fork goes unreported.
+        } finally {
+            CloneGate.workDone();
         }
     }
 }

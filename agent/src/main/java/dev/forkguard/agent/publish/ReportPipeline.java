@@ -1,5 +1,6 @@
 package dev.forkguard.agent.publish;
 
+import dev.forkguard.agent.child.CloneGate;
 import dev.forkguard.agent.fork.InternalFaults;
 import dev.forkguard.agent.report.ReportBuilder;
 import dev.forkguard.agent.report.ForkReport;
@@ -80,16 +81,26 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
             // Taken and reported under one lock: a flush at exit that found the queue empty while this
             // thread held a snapshot not yet reported would let the JVM end without that report.
             synchronized (processing) {
-                completeQueued();
-                s = queue.poll();
-                if (s != null) {
-                    process(s);
+                CloneGate.workStarting();
+                try {
+                    completeQueued();
+                    s = queue.poll();
+                    if (s != null) {
+                        process(s);
+                    }
+                } finally {
+                    CloneGate.workDone();
                 }
             }
             if (s == null) {
                 LockSupport.parkNanos(this, HOUSEKEEPING_NANOS);
                 if (queue.isEmpty()) {
-                    runHousekeeping();
+                    CloneGate.workStarting();
+                    try {
+                        runHousekeeping();
+                    } finally {
+                        CloneGate.workDone();
+                    }
                 }
                 faults.logFirst(log);
             }
@@ -152,12 +163,20 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
         if (recorder == null) {
             return;
         }
+        // One step at a time, each agent work (CloneGate): a fork during the warm-up waits for one step only.
+        CloneGate.workStarting();
         try {
             ForkSnapshot s = recorder.complete(recorder.record(0));
+            CloneGate.workDone();
+            CloneGate.workStarting();
             ForkReport report = builder.build(s, ProcTasks.read(s.osThreadIds()), s.childPid(), tracking.get());
+            CloneGate.workDone();
+            CloneGate.workStarting();
             publisher.warmUp(report);
         } catch (Throwable t) {
             log.debug("forkguard: warm-up failed: {}", t.toString());
+        } finally {
+            CloneGate.workDone();
         }
     }
 

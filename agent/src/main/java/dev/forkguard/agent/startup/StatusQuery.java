@@ -1,5 +1,6 @@
 package dev.forkguard.agent.startup;
 
+import dev.forkguard.agent.child.CloneGate;
 import dev.forkguard.agent.report.ForkReport;
 import dev.forkguard.agent.report.JsonReporter;
 import dev.forkguard.agent.report.ReportBuilder;
@@ -24,12 +25,15 @@ final class StatusQuery {
         if (recorder == null) {
             return;
         }
+        CloneGate.workStarting();
         try {
             ForkSnapshot s = recorder.complete(recorder.record(0));
             ForkReport report = builder.build(s, ProcTasks.read(s.osThreadIds()), null, tracking.get());
             JsonReporter.writeNew(report, Paths.get(file));
         } catch (Exception e) {
             log.warn("forkguard: could not answer a status query to {}: {}", file, e.toString());
+        } finally {
+            CloneGate.workDone();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.forkguard.agent.watchdog;
 
+import dev.forkguard.agent.child.CloneGate;
 import dev.forkguard.agent.report.ForkReport;
 import dev.forkguard.agent.report.ForkReport.ChildOutcome;
 import dev.forkguard.probe.Libc;
@@ -99,29 +100,41 @@ public final class ChildWatchdog {
         active.add(new Watch(report, forkNanos, latestStart));
         LockSupport.unpark(thread);
     }
+
     private void run() {
         while (true) {
             long now = System.nanoTime();
             long sleepMillis = SLOW_POLL_MILLIS;
-            for (Iterator<Watch> it = active.iterator(); it.hasNext();) {
-                Watch watch = it.next();
-                synchronized (watch) {
-                    try {
-                        if (watch.done || watch.step(now)) {
-                            watch.done = true;
-                            it.remove();
-                            continue;
-                        }
-                    } catch (RuntimeException e) {
-                        watch.done = true; // a child we cannot read is a child we stop watching
-                        it.remove();
-                        continue;
-                    }
-                }
-                sleepMillis = Math.min(sleepMillis, watch.nextPollMillis(now));
+            CloneGate.workStarting();
+            try {
+                sleepMillis = round(now, sleepMillis);
+            } finally {
+                CloneGate.workDone();
             }
             LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(sleepMillis));
         }
+    }
+
+    /** One look at every watched child (agent work: see CloneGate); returns how long to sleep. */
+    private long round(long now, long sleepMillis) {
+        for (Iterator<Watch> it = active.iterator(); it.hasNext();) {
+            Watch watch = it.next();
+            synchronized (watch) {
+                try {
+                    if (watch.done || watch.step(now)) {
+                        watch.done = true;
+                        it.remove();
+                        continue;
+                    }
+                } catch (RuntimeException e) {
+                    watch.done = true; // a child we cannot read is a child we stop watching
+                    it.remove();
+                    continue;
+                }
+            }
+            sleepMillis = Math.min(sleepMillis, watch.nextPollMillis(now));
+        }
+        return sleepMillis;
     }
 
     /**
