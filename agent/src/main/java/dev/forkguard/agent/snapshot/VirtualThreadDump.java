@@ -1,13 +1,12 @@
 package dev.forkguard.agent.snapshot;
 
 import dev.forkguard.agent.child.SafepointGate;
+import dev.forkguard.probe.JsonThreadDump;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,28 +24,14 @@ import java.util.List;
 public final class VirtualThreadDump {
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static volatile Method dumpThreads;
-    private static volatile Object jsonFormat;
-    private static volatile Object bean;
+    private static volatile JsonThreadDump dump;
 
     private VirtualThreadDump() {}
 
     /** Resolves {@code dumpThreads}; false on JDK 17 to 20 or without {@code jdk.management}. */
     public static boolean init() {
-        try {
-            Class<?> beanType = Class.forName("com.sun.management.HotSpotDiagnosticMXBean");
-            @SuppressWarnings({"unchecked", "rawtypes"})
-            Class<? extends Enum> format = (Class<? extends Enum>) Class
-                    .forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat");
-            @SuppressWarnings("unchecked")
-            Object json = Enum.valueOf(format, "JSON");
-            dumpThreads = beanType.getMethod("dumpThreads", String.class, format);
-            bean = ManagementFactory.getPlatformMXBean(beanType.asSubclass(java.lang.management.PlatformManagedObject.class));
-            jsonFormat = json;
-            return true;
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            return false;
-        }
+        dump = JsonThreadDump.find();
+        return dump != null;
     }
 
     private static volatile boolean warmedUp;
@@ -69,7 +54,7 @@ public final class VirtualThreadDump {
     }
 
     public static boolean available() {
-        return dumpThreads != null && bean != null;
+        return dump != null;
     }
 
     /** Every virtual thread the JVM lists now, or an empty list when it cannot tell. */
@@ -84,7 +69,7 @@ public final class VirtualThreadDump {
             // A thread dump is a safepoint: kept apart from clones in flight (see SafepointGate).
             SafepointGate.dumpStarting();
             try {
-                dumpThreads.invoke(bean, file.toString(), jsonFormat);
+                dump.writeTo(file);
             } finally {
                 SafepointGate.dumpDone();
             }
