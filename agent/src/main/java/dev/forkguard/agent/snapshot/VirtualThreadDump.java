@@ -17,8 +17,8 @@ import java.util.List;
  * Lists the virtual threads with their stacks, held monitors and thread containers, through
  * {@code HotSpotDiagnosticMXBean.dumpThreads(file, JSON)} (JDK 21+): {@code ThreadMXBean} leaves
  * virtual threads out. Runs after the fork, on the reporter thread, never in the fork window: it
- * writes a file and takes each thread's stack in turn (measured here, JDK 25: 7 to 13 ms with a dozen
- * virtual threads once warm, 150 to 340 ms and 8 MB of JSON with 10,000). The file goes to a fresh
+ * writes a file and takes each thread's stack in turn, which grows with the number of virtual threads
+ * (docs/DESIGN.md, Virtual threads and many threads). The file goes to a fresh
  * 0700 directory and is deleted once read; it is parsed as a stream, so the heap never holds its tree.
  */
 public final class VirtualThreadDump {
@@ -37,9 +37,9 @@ public final class VirtualThreadDump {
     private static volatile boolean warmedUp;
 
     /**
-     * One throw-away dump, the first time virtual threads are seen: the first call in a JVM took about
-     * 100 ms here (class loading, cold code), later ones 7 to 13 ms; a fork's dump is then that much
-     * closer to the fork.
+     * One throw-away dump, the first time virtual threads are seen: the first call in a JVM is several
+     * times slower than later ones (class loading, cold code), so a fork's dump is then that much
+     * closer to the fork (docs/DESIGN.md, Virtual threads and many threads).
      */
     public static void warmUpOnce() {
         if (warmedUp || !available()) {
