@@ -37,7 +37,7 @@ public final class ForkguardBridge {
 
     /**
      * How deep each thread is inside {@code ProcessImpl.start}, the JDK's own fork-then-exec: the
-     * prepare handler reads it instead of walking the stack, which cost 0.5 to 1.4 ms a fork.
+     * prepare handler reads it instead of walking the stack (docs/DESIGN.md, The fork window).
      */
     private static final ThreadLocal<int[]> JDK_LAUNCH = new ThreadLocal<int[]>() {
         @Override

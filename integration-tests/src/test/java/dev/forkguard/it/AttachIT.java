@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI against running JVMs: attach, a second attach, status, and each refusal with its exit code. */
@@ -19,29 +19,8 @@ class AttachIT {
     @TempDir
     Path tmp;
 
-    private final List<Process> started = new ArrayList<>();
-
-    @AfterEach
-    void killEverything() {
-        for (Process p : started) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
-    }
-
-    /** Runs the CLI to completion (bounded); returns exit code, then output. */
-    private static String[] cli(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ForkedJvm.JAVA_HOME.resolve("bin/java").toString(), "-jar",
-                ForkedJvm.AGENT_JAR.toAbsolutePath().toString()));
-        cmd.addAll(Arrays.asList(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("CLI did not end: " + out);
-        }
-        return new String[] {String.valueOf(p.exitValue()), out};
-    }
+    @RegisterExtension
+    final ForkedJvm.Started started = new ForkedJvm.Started();
 
     private Process target(Path trigger, Path stderr, String... jvmArgs) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ForkedJvm.JAVA_HOME.resolve("bin/java").toString(),
@@ -69,7 +48,7 @@ class AttachIT {
         Path stderr = tmp.resolve("stderr");
         Process p = target(trigger, stderr);
 
-        String[] attach = cli("attach", String.valueOf(p.pid()), "logLevel=info");
+        String[] attach = ForkedJvm.cli("attach", String.valueOf(p.pid()), "logLevel=info");
         assertThat(attach[0]).as(attach[1]).isEqualTo("0");
         assertThat(attach[1]).contains("forkguard attached to pid " + p.pid());
 
@@ -85,8 +64,8 @@ class AttachIT {
         Path trigger = tmp.resolve("trigger");
         Path stderr = tmp.resolve("stderr");
         Process p = target(trigger, stderr);
-        assertThat(cli("attach", String.valueOf(p.pid()))[0]).isEqualTo("0");
-        String[] second = cli("attach", String.valueOf(p.pid()), "childPolicy=throw,reportDir=" + tmp);
+        assertThat(ForkedJvm.cli("attach", String.valueOf(p.pid()))[0]).isEqualTo("0");
+        String[] second = ForkedJvm.cli("attach", String.valueOf(p.pid()), "childPolicy=throw,reportDir=" + tmp);
         assertThat(second[0]).as(second[1]).isEqualTo("0");
         assertThat(second[1]).contains("forkguard is already active in pid " + p.pid());
 
@@ -102,11 +81,11 @@ class AttachIT {
         Path stderr = tmp.resolve("stderr");
         Process p = target(trigger, stderr);
 
-        String[] refused = cli("status", String.valueOf(p.pid()));
+        String[] refused = ForkedJvm.cli("status", String.valueOf(p.pid()));
         assertThat(refused[0]).as(refused[1]).isEqualTo("8");
         assertThat(refused[1]).contains("not active in pid " + p.pid()).contains("--attach");
 
-        String[] status = cli("status", String.valueOf(p.pid()), "--attach");
+        String[] status = ForkedJvm.cli("status", String.valueOf(p.pid()), "--attach");
         assertThat(status[0]).as(status[1]).isEqualTo("0");
         assertThat(status[1]).contains("loading the forkguard agent into pid " + p.pid() + " (--attach)")
                 .contains("status of pid " + p.pid() + ": if one of its threads forked now")
@@ -117,21 +96,21 @@ class AttachIT {
 
     @Test
     void eachRefusalIsOneLineWithItsOwnExitCode() throws Exception {
-        String[] noSuch = cli("attach", "999999999");
+        String[] noSuch = ForkedJvm.cli("attach", "999999999");
         assertThat(noSuch[0]).isEqualTo("4");
         assertThat(noSuch[1].trim()).isEqualTo("forkguard: no process with pid 999999999");
 
         Process sleeper = new ProcessBuilder("sleep", "30").start();
         started.add(sleeper);
-        String[] notJvm = cli("attach", String.valueOf(sleeper.pid()));
+        String[] notJvm = ForkedJvm.cli("attach", String.valueOf(sleeper.pid()));
         assertThat(notJvm[0]).isEqualTo("5");
         assertThat(notJvm[1].trim()).isEqualTo("forkguard: pid " + sleeper.pid() + " is not a Java virtual machine");
 
-        String[] badOption = cli("attach", String.valueOf(sleeper.pid()), "childPolicy=kill");
+        String[] badOption = ForkedJvm.cli("attach", String.valueOf(sleeper.pid()), "childPolicy=kill");
         assertThat(badOption[0]).isEqualTo("2");
         assertThat(badOption[1]).contains("option childPolicy='kill'").doesNotContain("\tat ");
 
-        String[] badPid = cli("attach", "not-a-pid");
+        String[] badPid = ForkedJvm.cli("attach", "not-a-pid");
         assertThat(badPid[0]).isEqualTo("2");
     }
 
@@ -149,7 +128,7 @@ class AttachIT {
         } else {
             other = 1; // init: another user's process for anyone but root
         }
-        String[] refused = cli("attach", String.valueOf(other));
+        String[] refused = ForkedJvm.cli("attach", String.valueOf(other));
         assertThat(refused[0]).as(refused[1]).isEqualTo("6");
         assertThat(refused[1].trim()).startsWith("forkguard: pid " + other + " belongs to user ")
                 .endsWith("; attach as its own user");
@@ -170,7 +149,7 @@ class AttachIT {
                 "dev.forkguard.it.app.AttachTargetApp", trigger.toString()).redirectError(stderr.toFile()).start();
         started.add(p);
         p.getInputStream().read(new byte[64]);
-        String[] refused = cli("attach", String.valueOf(p.pid()));
+        String[] refused = ForkedJvm.cli("attach", String.valueOf(p.pid()));
         assertThat(refused[0]).as(refused[1]).isEqualTo("7");
         assertThat(refused[1]).contains("refuses agents loaded at run time").contains("-javaagent:");
         finish(p, trigger, stderr);

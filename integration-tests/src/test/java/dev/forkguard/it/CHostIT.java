@@ -56,10 +56,7 @@ class CHostIT {
                         + "      at fork_worker_process\\+0x[0-9a-f]+ \\(jni_host\\)\n"
                         + "      at main\\+0x[0-9a-f]+ \\(jni_host\\)\n"
                         + "Threads that will not exist in the child:\n")
-                // A worker alone, or alike workers as one group (docs/REPORT.md): their stacks vary with the work.
-                .containsPattern("(\"pool-1-thread-\\d\" #\\d+ [A-Z_]+, worker of|\\d threads \"pool-\\*-thread-\\*\" "
-                        + "#\\d+\\.\\.#\\d+ [A-Z_]+, same stack, workers of) java\\.util\\.concurrent\\."
-                        + "ThreadPoolExecutor@[0-9a-f]+ created at dev\\.forkguard\\.it\\.app\\.HostWork\\.start")
+                .containsPattern(PythonHostIT.HOST_WORK_POOL)
                 .containsPattern("ReentrantLock@[0-9a-f]+ held by \"model-cache-loader\"")
                 .containsPattern("ERROR fork #1 in pid \\d+: child pid \\d+ HUNG")
                 .contains("still running after 5 s: killed");

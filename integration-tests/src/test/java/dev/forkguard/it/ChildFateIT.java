@@ -8,9 +8,6 @@ import dev.forkguard.it.app.GcHangChildApp;
 import dev.forkguard.it.app.OrphanedLockChildApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,18 +29,12 @@ class ChildFateIT {
     @TempDir
     Path tmp;
 
-    private static String childPid(ForkedJvm.Result r) {
-        Matcher m = Pattern.compile("app: forked child (\\d+)").matcher(r.stdout);
-        assertThat(m.find()).as(r.toString()).isTrue();
-        return m.group(1);
-    }
-
     @Test
     void orphanedLockUnderReportPrintsTheBlockInTheChildAndTheParentCallsItHung() throws Exception {
         Path reports = tmp.resolve("reports");
         ForkedJvm.Result r = ForkedJvm.app(OrphanedLockChildApp.class).agentArgs("reportDir=" + reports)
                 .args("4000").run();
-        String child = childPid(r);
+        String child = r.childPid();
         // The JSON report was published with RUNNING, replaced with HUNG, and, the watchdog watching on
         // after HUNG, with EXITED once the application had killed the child (at the latest at JVM exit).
         Path report;
@@ -72,7 +63,7 @@ class ChildFateIT {
     void orphanedLockUnderThrowGivesTheApplicationAnErrorToCatch() throws Exception {
         ForkedJvm.Result r = ForkedJvm.app(OrphanedLockChildApp.class).agentArgs("childPolicy=throw").args("4000")
                 .run();
-        String child = childPid(r);
+        String child = r.childPid();
         assertThat(r.stdout).as(r.toString()).contains("app: child " + child + " exited with code 42");
         assertThat(r.stderr).contains(String.format(CHILD_BLOCK, child))
                 .contains("; childPolicy=throw: throwing OrphanedLockError instead of blocking for ever")
@@ -83,7 +74,7 @@ class ChildFateIT {
     void orphanedLockUnderExitEndsTheChildWithTheGivenCode() throws Exception {
         ForkedJvm.Result r = ForkedJvm.app(OrphanedLockChildApp.class)
                 .agentArgs("childPolicy=exit,childExitCode=71").args("4000").run();
-        String child = childPid(r);
+        String child = r.childPid();
         assertThat(r.stdout).as(r.toString()).contains("app: child " + child + " exited with code 71");
         assertThat(r.stderr).contains("; childPolicy=exit: exiting with code 71").doesNotContain("HUNG");
     }
@@ -97,14 +88,14 @@ class ChildFateIT {
     })
     void eachPolicyWorksInAChildWhoseHeapIsAlmostFull(String policy, String outcome, String message) throws Exception {
         ForkedJvm.Result r = runFullHeapChild(policy);
-        String child = childPid(r);
+        String child = r.childPid();
         if (r.stdout.contains("app: child " + child + " still running") && !r.stderr.contains("forkguard: child pid ")) {
             // Seen under load (1 run in 5 to 10, a CPU hog beside the suite): the child stuck before it
             // reached any agent code, most likely a GC safepoint of the 90%-full heap in progress at
             // the clone, which leaves the child blocked on its first return to Java. Not the agent's
             // check; one more try must show the policy.
             r = runFullHeapChild(policy);
-            child = childPid(r);
+            child = r.childPid();
         }
         assertThat(r.stdout).as(r.toString()).contains("app: heap filled to 9")
                 .contains("app: child " + child + " " + outcome);
@@ -126,7 +117,7 @@ class ChildFateIT {
     void otherLockKindsThrowInTheChildToo(String kind, String identity, String held) throws Exception {
         ForkedJvm.Result r = ForkedJvm.app(OrphanedLockChildApp.class).agentArgs("childPolicy=throw")
                 .args("4000", kind).run();
-        String child = childPid(r);
+        String child = r.childPid();
         assertThat(r.stdout).as(r.toString()).contains("app: child " + child + " exited with code 42");
         assertThat(r.stderr).contains("forkguard: child pid " + child + ": thread \"main\" blocks on " + identity)
                 .contains(held);
@@ -135,7 +126,7 @@ class ChildFateIT {
     @Test
     void timedTryLockKeepsItsTimeOutUnderReport() throws Exception {
         ForkedJvm.Result r = ForkedJvm.app(OrphanedLockChildApp.class).args("6000", "timed").run();
-        String child = childPid(r);
+        String child = r.childPid();
         // 3: tryLock(1 s) returned false, as it would have without forkguard.
         assertThat(r.stdout).as(r.toString()).contains("app: child " + child + " exited with code 3");
         assertThat(r.stderr).contains("; childPolicy=report: this timed acquisition will time out");
@@ -144,7 +135,7 @@ class ChildFateIT {
     @Test
     void childHangingAtItsFirstGcIsCalledHungWithTheVmThreadCause() throws Exception {
         ForkedJvm.Result r = ForkedJvm.app(GcHangChildApp.class).jvmArg("-Xmx64m").args("4000").run();
-        String child = childPid(r);
+        String child = r.childPid();
         assertThat(r.stdout).as(r.toString())
                 .contains("app: child " + child + " still running after 4000 ms: killed with SIGKILL");
         assertThat(r.stderr).as(r.toString())
@@ -168,15 +159,7 @@ class ChildFateIT {
 
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.stdout).contains("app: 1000 launches of /bin/true, 0 failed");
-        assertThat(r.agentLines("WARN")).as(r.toString()).hasSize(1)
-                .allSatisfy(line -> assertThat(line).startsWith("WARN  fork #1 in pid "));
-        assertThat(r.agentLines("ERROR")).isEmpty();
-        List<Path> files;
-        try (Stream<Path> s = Files.list(reports)) {
-            files = s.toList();
-        }
-        assertThat(files).hasSize(1);
-        assertThat(files.get(0).getFileName().toString()).endsWith("-1.json");
+        r.assertOnlyFork1Reported(reports);
     }
 
     @Test

@@ -3,16 +3,11 @@ package dev.forkguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forkguard.it.app.DoubleForkApp;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,27 +26,14 @@ class DoubleForkIT {
     @TempDir
     Path tmp;
 
-    private final List<Process> started = new ArrayList<>();
-
-    @AfterEach
-    void killEverything() {
-        for (Process p : started) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
-    }
-
-    private static String childPid(String stdout) {
-        Matcher m = Pattern.compile("app: forked child (\\d+)").matcher(stdout);
-        assertThat(m.find()).as(stdout).isTrue();
-        return m.group(1);
-    }
+    @RegisterExtension
+    final ForkedJvm.Started started = new ForkedJvm.Started();
 
     @Test
     void withoutTheAgentTheChildAndGrandchildExitWithTheirOwnCodes() throws Exception {
         ForkedJvm.Result r = ForkedJvm.app(DoubleForkApp.class).withoutAgent().run();
         assertThat(r.exitCode).as(r.toString()).isZero();
-        assertThat(r.stdout).as(r.toString()).contains(String.format(BOTH_EXITED, childPid(r.stdout)))
+        assertThat(r.stdout).as(r.toString()).contains(String.format(BOTH_EXITED, r.childPid()))
                 .doesNotContain("orphaned").doesNotContain("killed");
     }
 
@@ -70,7 +52,7 @@ class DoubleForkIT {
             throws Exception {
         ForkedJvm.Result r = ForkedJvm.app(DoubleForkApp.class)
                 .agentArgs("stacks=" + stacks + ",heldLocks=" + heldLocks + ",forkHandlers=" + handlers).run();
-        String child = childPid(r.stdout);
+        String child = r.childPid();
         if ("java".equals(handlers) && r.stdout.contains("still running")) {
             // The Java fallback cannot avoid JNA's own callback entry in the child (it allocates and
             // transitions the thread; docs/DESIGN.md, Fork handlers in C): seen once with a CPU hog beside
@@ -78,7 +60,7 @@ class DoubleForkIT {
             // there and get no second try.
             r = ForkedJvm.app(DoubleForkApp.class)
                     .agentArgs("stacks=" + stacks + ",heldLocks=" + heldLocks + ",forkHandlers=" + handlers).run();
-            child = childPid(r.stdout);
+            child = r.childPid();
         }
 
         assertThat(r.exitCode).as(r.toString()).isZero();
@@ -107,20 +89,15 @@ class DoubleForkIT {
         while (!Files.readString(stdout).contains("app: ready") && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        Process cli = new ProcessBuilder(ForkedJvm.JAVA_HOME.resolve("bin/java").toString(), "-jar",
-                ForkedJvm.AGENT_JAR.toAbsolutePath().toString(), "attach", String.valueOf(p.pid()), "logLevel=info")
-                .redirectErrorStream(true).start();
-        started.add(cli);
-        String attach = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(cli.waitFor(60, TimeUnit.SECONDS)).as(attach).isTrue();
-        assertThat(cli.exitValue()).as(attach).isZero();
+        String[] attach = ForkedJvm.cli("attach", String.valueOf(p.pid()), "logLevel=info");
+        assertThat(attach[0]).as(attach[1]).isEqualTo("0");
 
         Files.writeString(trigger, "fork");
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the application ends").isTrue();
         String out = Files.readString(stdout);
         String log = Files.readString(stderr);
         assertThat(p.exitValue()).as(out + log).isZero();
-        assertThat(out).as(out + log).contains(String.format(BOTH_EXITED, childPid(out)))
+        assertThat(out).as(out + log).contains(String.format(BOTH_EXITED, ForkedJvm.childPid(out, out)))
                 .doesNotContain("orphaned").doesNotContain("killed");
         assertThat(log).as(log).contains(", attached): fork handlers registered via __register_atfork (C handlers)")
                 .contains("Child: EXITED").doesNotContain("fork #2");

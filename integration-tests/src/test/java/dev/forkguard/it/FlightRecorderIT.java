@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,9 +31,7 @@ class FlightRecorderIT {
                 .jvmArg("-XX:StartFlightRecording=filename=" + recording + ",settings=default")
                 .args("4000").run();
         assertThat(r.exitCode).as(r.toString()).isZero();
-        Matcher child = Pattern.compile("app: forked child (\\d+)").matcher(r.stdout);
-        assertThat(child.find()).as(r.toString()).isTrue();
-        int childPid = Integer.parseInt(child.group(1));
+        int childPid = Integer.parseInt(r.childPid());
         assertThat(recording).as(r.toString()).exists();
 
         List<JsonNode> forks = events(recording, "forkguard.Fork");

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,15 +38,7 @@ class ForkHandlersIT {
         assertThat(r.stderrLines("fork handlers registered via")).as(r.toString()).hasSize(1)
                 .allSatisfy(line -> assertThat(line).contains("(" + kind + " handlers)"));
         assertThat(r.stderr).doesNotContain("using its Java fork handlers");
-        assertThat(r.agentLines("WARN")).as(r.toString()).hasSize(1)
-                .allSatisfy(line -> assertThat(line).startsWith("WARN  fork #1 in pid "));
-        assertThat(r.agentLines("ERROR")).isEmpty();
-        List<Path> files;
-        try (Stream<Path> s = Files.list(reports)) {
-            files = s.toList();
-        }
-        assertThat(files).hasSize(1);
-        assertThat(files.get(0).getFileName().toString()).endsWith("-1.json");
+        r.assertOnlyFork1Reported(reports);
     }
 
     /**

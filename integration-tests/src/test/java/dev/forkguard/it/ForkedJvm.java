@@ -1,5 +1,7 @@
 package dev.forkguard.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Runs an application in a real JVM, with or without the agent, and waits for it within a bound.
@@ -144,6 +151,48 @@ final class ForkedJvm {
         root.destroyForcibly();
     }
 
+    /** Runs forkguard's CLI ({@code java -jar forkguard-agent.jar …}) to its end, within 60 s; exit code, then output. */
+    static String[] cli(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(JAVA_HOME.resolve("bin/java").toString(), "-jar",
+                AGENT_JAR.toAbsolutePath().toString()));
+        cmd.addAll(Arrays.asList(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            killTree(p.toHandle());
+            throw new AssertionError("CLI did not end: " + out);
+        }
+        return new String[] {String.valueOf(p.exitValue()), out};
+    }
+
+    /** The pid in the application's first {@code app: forked child <pid>} line; fails the test, showing {@code context}, without one. */
+    static String childPid(String stdout, String context) {
+        Matcher m = Pattern.compile("app: forked child (\\d+)").matcher(stdout);
+        assertThat(m.find()).as(context).isTrue();
+        return m.group(1);
+    }
+
+    /**
+     * The processes a test starts itself, outside {@link #run()}: after each test they and every process
+     * below them get SIGKILL. Registered with {@code @RegisterExtension}.
+     */
+    static final class Started implements AfterEachCallback {
+        private final List<Process> processes = new ArrayList<>();
+
+        Process add(Process p) {
+            processes.add(p);
+            return p;
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) {
+            for (Process p : processes) {
+                killTree(p.toHandle());
+            }
+            processes.clear();
+        }
+    }
+
     /** What the JVM printed and how it ended. */
     static final class Result {
         final List<String> command;
@@ -169,6 +218,27 @@ final class ForkedJvm {
                 }
             }
             return out;
+        }
+
+        /** The pid in the application's first {@code app: forked child <pid>} line; fails the test without one. */
+        String childPid() {
+            return ForkedJvm.childPid(stdout, toString());
+        }
+
+        /**
+         * Only the fork without exec was reported, not the JDK's launches: one WARN headline, that of
+         * fork #1, no ERROR, and one file in {@code reports}, its JSON report.
+         */
+        void assertOnlyFork1Reported(Path reports) throws IOException {
+            assertThat(agentLines("WARN")).as(toString()).hasSize(1)
+                    .allSatisfy(line -> assertThat(line).startsWith("WARN  fork #1 in pid "));
+            assertThat(agentLines("ERROR")).isEmpty();
+            List<Path> files;
+            try (Stream<Path> s = Files.list(reports)) {
+                files = s.toList();
+            }
+            assertThat(files).hasSize(1);
+            assertThat(files.get(0).getFileName().toString()).endsWith("-1.json");
         }
 
         /** The agent's log lines at {@code level}, from the level on (no timestamp). */

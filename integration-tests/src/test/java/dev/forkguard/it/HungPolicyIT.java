@@ -7,11 +7,10 @@ import dev.forkguard.it.app.MonitorHangApp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,22 +24,15 @@ class HungPolicyIT {
     @TempDir
     Path tmp;
 
-    private final List<Process> started = new ArrayList<>();
-
-    @AfterEach
-    void killEverything() {
-        for (Process p : started) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
-    }
+    @RegisterExtension
+    final ForkedJvm.Started started = new ForkedJvm.Started();
 
     @Test
     void aChildBlockedOnAMonitorOfAVanishedThreadIsEndedAndWaitpidSeesSignal9() throws Exception {
         Path reports = tmp.resolve("reports");
         ForkedJvm.Result r = ForkedJvm.app(MonitorHangApp.class).agentArgs("reportDir=" + reports + ",onHung=kill")
                 .args("40000").run();
-        String child = WatchdogVerdictIT.childPid(r);
+        String child = r.childPid();
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.stdout).as(r.toString()).containsPattern("app: child " + child + " ended by signal 9 \\d+ ms after the fork");
         assertThat(r.stderr).as(r.toString())
@@ -62,7 +54,7 @@ class HungPolicyIT {
     @Test
     void underTheDefaultPolicyTheHungChildIsLeftToTheApplication() throws Exception {
         ForkedJvm.Result r = ForkedJvm.app(MonitorHangApp.class).args("9000").run();
-        String child = WatchdogVerdictIT.childPid(r);
+        String child = r.childPid();
         assertThat(r.stdout).as(r.toString())
                 .contains("app: child " + child + " still running after 9000 ms: killed with SIGKILL");
         assertThat(r.stderr).contains("child pid " + child + " HUNG").doesNotContain("KILLED");
@@ -83,13 +75,8 @@ class HungPolicyIT {
         }
         assertThat(Files.readString(stderr)).contains(" HUNG (");
 
-        Process cli = new ProcessBuilder(ForkedJvm.JAVA_HOME.resolve("bin/java").toString(), "-jar",
-                ForkedJvm.AGENT_JAR.toAbsolutePath().toString(), "attach", String.valueOf(p.pid()),
-                "onHung=kill,hungGrace=1").redirectErrorStream(true).start();
-        started.add(cli);
-        String cliOut = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(cli.exitValue()).as(cliOut).isZero();
+        String[] attach = ForkedJvm.cli("attach", String.valueOf(p.pid()), "onHung=kill,hungGrace=1");
+        assertThat(attach[0]).as(attach[1]).isEqualTo("0");
 
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

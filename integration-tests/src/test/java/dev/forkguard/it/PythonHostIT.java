@@ -34,6 +34,14 @@ class PythonHostIT {
     private static final Path PYTHON_PACKAGE = Paths.get("../python").toAbsolutePath().normalize();
     private static final Path JPYPE_JAR = Paths.get("/usr/share/java/org.jpype.jar");
 
+    /**
+     * HostWork's pool in a report: a worker alone, or alike workers as one group (docs/REPORT.md); their
+     * stacks vary with the work.
+     */
+    static final String HOST_WORK_POOL = "(\"pool-1-thread-\\d\" #\\d+ [A-Z_]+, worker of|\\d threads "
+            + "\"pool-\\*-thread-\\*\" #\\d+\\.\\.#\\d+ [A-Z_]+, same stack, workers of) java\\.util\\.concurrent\\."
+            + "ThreadPoolExecutor@[0-9a-f]+ created at dev\\.forkguard\\.it\\.app\\.HostWork\\.start";
+
     @TempDir
     Path reportDir;
 
@@ -111,10 +119,7 @@ class PythonHostIT {
                 .containsPattern("Native code that called fork\\(\\) \\(likely callers, nearest first\\):\n"
                         + "      at python3\\.\\d+\\+0x[0-9a-f]+\n"
                         + "Threads that will not exist in the child:\n")
-                // A worker alone, or alike workers as one group (docs/REPORT.md): their stacks vary with the work.
-                .containsPattern("(\"pool-1-thread-\\d\" #\\d+ [A-Z_]+, worker of|\\d threads \"pool-\\*-thread-\\*\" "
-                        + "#\\d+\\.\\.#\\d+ [A-Z_]+, same stack, workers of) java\\.util\\.concurrent\\."
-                        + "ThreadPoolExecutor@[0-9a-f]+ created at dev\\.forkguard\\.it\\.app\\.HostWork\\.start")
+                .containsPattern(HOST_WORK_POOL)
                 .containsPattern("ReentrantLock@[0-9a-f]+ held by \"model-cache-loader\"")
                 .containsPattern("ERROR fork #1 in pid \\d+: child pid \\d+ HUNG")
                 .contains("  - JVM-internal: no VM Thread in the child")
@@ -192,10 +197,7 @@ class PythonHostIT {
                         + "  \"model-loader\" daemon, native id \\d+ \\(most recent call last\\):\n"
                         + "(    .*\n)*?    File \"" + Pattern.quote(HOST_APP.toString())
                         + "\", line \\d+, in wait_for_model\n")
-                // A worker alone, or alike workers as one group (docs/REPORT.md): their stacks vary with the work.
-                .containsPattern("(\"pool-1-thread-\\d\" #\\d+ [A-Z_]+, worker of|\\d threads \"pool-\\*-thread-\\*\" "
-                        + "#\\d+\\.\\.#\\d+ [A-Z_]+, same stack, workers of) java\\.util\\.concurrent\\."
-                        + "ThreadPoolExecutor@[0-9a-f]+ created at dev\\.forkguard\\.it\\.app\\.HostWork\\.start")
+                .containsPattern(HOST_WORK_POOL)
                 .containsPattern("ERROR fork #1 in pid \\d+: child pid \\d+ HUNG")
                 .contains("still running after 5 s: killed")
                 .doesNotContain("forkguard: the JVM in this process was started without the forkguard agent")

@@ -61,12 +61,6 @@ class VirtualThreadsIT {
         throw new AssertionError("no " + kind + " held by " + holder + " in " + report.toPrettyString());
     }
 
-    private static String childPid(ForkedJvm.Result r) {
-        Matcher m = Pattern.compile("app: forked child (\\d+)").matcher(r.stdout);
-        assertThat(m.find()).as(r.toString()).isTrue();
-        return m.group(1);
-    }
-
     @Test
     void parkedVirtualThreadsLockAndSleepingVirtualThreadsMonitorAreReportedAndTheChildHangIsExplained()
             throws Exception {
@@ -75,7 +69,7 @@ class VirtualThreadsIT {
         ForkedJvm.Result r = ForkedJvm.app(VirtualThreadForkApp.class).agentArgs("reportDir=" + reports)
                 .args("4000").run();
         assertThat(r.exitCode).as(r.toString()).isZero();
-        String child = childPid(r);
+        String child = r.childPid();
         assertThat(r.stdout).contains("app: child " + child + " still running after 4000 ms: killed with SIGKILL");
         // The child side, childPolicy=report: the owner is a virtual thread that did not survive the fork.
         assertThat(r.stderr).as(r.toString())
@@ -128,7 +122,7 @@ class VirtualThreadsIT {
         virtualThreadsHere();
         ForkedJvm.Result r = ForkedJvm.app(VirtualThreadForkApp.class).agentArgs(agentArgs).args("8000").run();
         assertThat(r.exitCode).as(r.toString()).isZero();
-        String child = childPid(r);
+        String child = r.childPid();
         assertThat(r.stdout).as(r.toString()).contains("app: child " + child + " exited with code " + exitCode);
         assertThat(r.stderr).containsPattern("held at fork time by virtual thread \"vt-inventory\" #\\d+")
                 .contains("; childPolicy=" + agentArgs.replaceAll("childPolicy=([a-z]+).*", "$1") + ": " + said)
@@ -142,7 +136,7 @@ class VirtualThreadsIT {
         ForkedJvm.Result r = ForkedJvm.app(VirtualThreadForkApp.class)
                 .agentArgs("childPolicy=exit,reportDir=" + reports).args("8000", "fromVirtual").run();
         assertThat(r.exitCode).as(r.toString()).isZero();
-        String child = childPid(r);
+        String child = r.childPid();
         assertThat(r.stdout).contains("app: forked child " + child + " from vt-forker")
                 .contains("app: child " + child + " exited with code 70");
         assertThat(r.stderr).as(r.toString())

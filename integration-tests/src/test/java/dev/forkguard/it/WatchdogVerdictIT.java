@@ -8,8 +8,6 @@ import dev.forkguard.it.app.WorkerForkApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,12 +21,6 @@ class WatchdogVerdictIT {
 
     @TempDir
     Path tmp;
-
-    static String childPid(ForkedJvm.Result r) {
-        Matcher m = Pattern.compile("app: forked child (\\d+)").matcher(r.stdout);
-        assertThat(m.find()).as(r.toString()).isTrue();
-        return m.group(1);
-    }
 
     /** The only report in {@code dir}. */
     static JsonNode onlyReport(Path dir, ForkedJvm.Result r) throws Exception {
@@ -45,7 +37,7 @@ class WatchdogVerdictIT {
         Path reports = tmp.resolve("reports");
         ForkedJvm.Result r = ForkedJvm.app(WorkerForkApp.class).agentArgs("reportDir=" + reports)
                 .args("exit", "5000").run();
-        String child = childPid(r);
+        String child = r.childPid();
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.stdout).contains("app: child " + child + " exited with code 0");
         assertThat(r.stderr).as(r.toString())
@@ -61,7 +53,7 @@ class WatchdogVerdictIT {
         Path reports = tmp.resolve("reports");
         ForkedJvm.Result r = ForkedJvm.app(WorkerForkApp.class).agentArgs("reportDir=" + reports)
                 .args("rename-exit", "5000").run();
-        String child = childPid(r);
+        String child = r.childPid();
         assertThat(r.stdout).as(r.toString()).contains("app: child " + child + " exited with code 0");
         JsonNode outcome = onlyReport(reports, r).get("outcome");
         assertThat(outcome.get("verdict").asText()).as(r.toString()).isEqualTo("EXITED");
@@ -73,7 +65,7 @@ class WatchdogVerdictIT {
         Path reports = tmp.resolve("reports");
         ForkedJvm.Result r = ForkedJvm.app(WorkerForkApp.class).agentArgs("reportDir=" + reports + ",logLevel=debug")
                 .args("rename-exec", "10000").run();
-        String child = childPid(r);
+        String child = r.childPid();
         // /bin/sleep 1 ran and ended by itself.
         assertThat(r.stdout).as(r.toString()).contains("app: child " + child + " exited with code 0");
         assertThat(r.stderr).as(r.toString())
@@ -91,7 +83,7 @@ class WatchdogVerdictIT {
         ForkedJvm.Result r = ForkedJvm.app(WorkerForkApp.class)
                 .agentArgs("reportDir=" + reports + ",watchdog=3,onHung=kill,hungGrace=1")
                 .args("sleep", "9000", "60000").run();
-        String child = childPid(r);
+        String child = r.childPid();
         assertThat(r.stdout).as(r.toString())
                 .contains("app: child " + child + " still running after 9000 ms: killed with SIGKILL");
         assertThat(r.stderr).as(r.toString())

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Builds the child's message in a buffer allocated in the parent and writes it to file descriptor 2
  * with one system call. Child path: it allocates nothing, because in a forked JVM an allocation that
- * needs a garbage collection never returns (no VM Thread); measured with a 90%-full heap, a check
- * that built its text with a {@code StringBuilder} hung one child in three.
+ * needs a garbage collection never returns (no VM Thread): a check that built its text with a
+ * {@code StringBuilder} hung children with a nearly full heap (docs/DESIGN.md, Child-safe code).
  *
  * <p>The buffer's monitor is never taken in the parent, so no vanished thread can hold it.
  */

@@ -144,10 +144,10 @@ public final class ForkguardOptions {
             Object value = option.defaultValue();
             if (source != null) {
                 try {
-                    value = option.parse(source.text.trim());
+                    value = option.parse(source.text().trim());
                     given.add(option);
                 } catch (IllegalArgumentException e) {
-                    problems.add("forkguard: option " + option.name() + "='" + source.text + "' (" + source.origin
+                    problems.add("forkguard: option " + option.name() + "='" + source.text() + "' (" + source.origin()
                             + ") is invalid: " + e.getMessage() + "; using the default " + option.defaultText());
                 }
             }
@@ -185,15 +185,8 @@ public final class ForkguardOptions {
         return b.toString();
     }
 
-    private static final class Source {
-        final String text;
-        final String origin;
-
-        Source(String text, String origin) {
-            this.text = text;
-            this.origin = origin;
-        }
-    }
+    /** An option's raw text and where it came from ("agent argument", "system property …"). */
+    private record Source(String text, String origin) {}
 
     private static void readAgentArgs(String agentArgs, Map<String, Source> raw, List<String> problems) {
         if (agentArgs == null || agentArgs.isBlank()) {

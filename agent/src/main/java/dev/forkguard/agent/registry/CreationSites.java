@@ -14,10 +14,8 @@ import java.util.stream.Stream;
  * {@link CreationSite}, and nothing per object outlives the call.
  *
  * <p>Why a {@code StackWalker} and not a {@code Throwable}: a walker stops after the frames it
- * needs, so its cost does not grow with the stack (measured here, JDK 17, a lock made 150 frames
- * deep: about 2 to 5 µs for 8 frames, against 9.5 µs to fill a {@code Throwable}'s backtrace and
- * 29 µs to turn it into {@code StackTraceElement}s), and it keeps nothing: a pending
- * {@code Throwable} held the whole backtrace, about 2 KB at 150 frames, until resolved. The key is
+ * needs, so its cost does not grow with the stack, and it keeps nothing, where a pending
+ * {@code Throwable} held the whole backtrace until resolved (docs/DESIGN.md, Tracking memory). The key is
  * each frame's class name, method name and bytecode index, all strings the JVM already holds;
  * {@code StackTraceElement}s are made only for a site not seen before. There are at most
  * {@code maxSites} sites; past that, new sites are refused (counted) and their objects go untracked.

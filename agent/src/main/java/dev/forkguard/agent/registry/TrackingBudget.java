@@ -5,9 +5,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Caps how many locks a second are tracked, after a burst (a generic cell-rate limiter: one
- * {@code AtomicLong}, no lock). Tracking a lock costs about 1 to 2 µs (a captured stack and a weak
- * entry the GC must process) against about 20 ns for {@code new ReentrantLock()} itself; the cap
- * keeps that bounded for applications that churn millions of locks. Locks over the cap still
+ * {@code AtomicLong}, no lock). Tracking a lock (a captured stack and a weak entry the GC must
+ * process) costs hundreds of times {@code new ReentrantLock()} itself (docs/DESIGN.md,
+ * Instrumentation); the cap keeps that bounded for applications that churn millions of locks. Locks over the cap still
  * appear in reports, from the JVM's own data, just without a creation site.
  */
 public final class TrackingBudget {

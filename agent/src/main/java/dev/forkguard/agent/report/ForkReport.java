@@ -108,7 +108,7 @@ public record ForkReport(
 
         /**
          * The same thread as a member of group {@code groupId}, without its stack and start stack: the
-         * group holds them once for all (at 1,000 listed threads the report shrank from 1.5 MB).
+         * group holds them once for all (docs/DESIGN.md, Virtual threads and many threads).
          */
         public ThreadEntry inGroup(int groupId) {
             return new ThreadEntry(id, name, state, daemon, List.of(), startedBy, startedAt, List.of(), executor,

@@ -193,10 +193,21 @@ public final class ReportBuilder {
 
     private static ThreadEntry threadEntry(ThreadInfo info, ThreadOrigin origin, boolean agentThread,
             StackTraceElement[] stack) {
+        ExecutorEntry executor = null;
+        TrackedObject ex = origin == null ? null : origin.executor();
+        if (ex != null) {
+            executor = new ExecutorEntry(ex.identity(), ex.site().describe());
+        }
+        return threadEntry(info.getThreadId(), info.getThreadName(), info.getThreadState().name(), info.isDaemon(),
+                Frames.format(stack), origin, executor, agentThread, false, null);
+    }
+
+    /** A thread shown alone, with who started it and where, when the registry saw its start ({@code origin}). */
+    static ThreadEntry threadEntry(long id, String name, String state, boolean daemon, List<String> stack,
+            ThreadOrigin origin, ExecutorEntry executor, boolean agentThread, boolean virtual, String container) {
         String startedBy = null;
         String startedAt = null;
         List<String> startStack = List.of();
-        ExecutorEntry executor = null;
         if (origin != null) {
             startedBy = origin.starterName();
             CreationSite site = origin.startSite();
@@ -204,13 +215,9 @@ public final class ReportBuilder {
                 startedAt = site.describe();
                 startStack = Frames.format(site.frames());
             }
-            TrackedObject ex = origin.executor();
-            if (ex != null) {
-                executor = new ExecutorEntry(ex.identity(), ex.site().describe());
-            }
         }
-        return new ThreadEntry(info.getThreadId(), info.getThreadName(), info.getThreadState().name(),
-                info.isDaemon(), Frames.format(stack), startedBy, startedAt, startStack, executor, agentThread);
+        return new ThreadEntry(id, name, state, daemon, stack, startedBy, startedAt, startStack, executor, agentThread,
+                virtual, container, null);
     }
 
     /**
@@ -231,16 +238,22 @@ public final class ReportBuilder {
     }
 
     private static void addHeldLocks(ThreadInfo info, List<TrackedObject> owned, List<LockEntry> out) {
-        if (owned != null) {
-            for (TrackedObject r : owned) {
-                CreationSite site = r.site();
-                out.add(new LockEntry("SYNCHRONIZER", r.type(), r.identity(), info.getThreadId(), info.getThreadName(),
-                        null, site == CreationSite.UNTRACKED ? null : site.describe(), Frames.format(site.frames())));
-            }
-        }
+        addOwned(owned, info.getThreadId(), info.getThreadName(), out);
         for (MonitorInfo m : info.getLockedMonitors()) {
             out.add(new LockEntry("MONITOR", m.getClassName(), m.toString(), info.getThreadId(), info.getThreadName(),
                     Frames.format(m.getLockedStackFrame()), null, List.of()));
+        }
+    }
+
+    /** The tracked locks thread {@code id} owned at the fork (none when {@code owned} is null). */
+    static void addOwned(List<TrackedObject> owned, long id, String holder, List<LockEntry> out) {
+        if (owned == null) {
+            return;
+        }
+        for (TrackedObject r : owned) {
+            CreationSite site = r.site();
+            out.add(new LockEntry("SYNCHRONIZER", r.type(), r.identity(), id, holder, null,
+                    site == CreationSite.UNTRACKED ? null : site.describe(), Frames.format(site.frames())));
         }
     }
 

@@ -1,10 +1,7 @@
 package dev.forkguard.agent.report;
 
 import dev.forkguard.agent.registry.VirtualThreads;
-import dev.forkguard.agent.registry.Frames;
-import dev.forkguard.agent.registry.CreationSite;
 import dev.forkguard.agent.registry.ThreadOrigin;
-import dev.forkguard.agent.registry.TrackedObject;
 import dev.forkguard.agent.report.ForkReport.ClassInitEntry;
 import dev.forkguard.agent.report.ForkReport.LockEntry;
 import dev.forkguard.agent.report.ForkReport.ThreadEntry;
@@ -40,7 +37,7 @@ final class VirtualThreadEntries {
                 vanishing.add(entry(v.id(), v.name(), v.state(), stack, s.origins().get(v.id()), v.container()));
                 added++;
                 String holder = holderName(v.name(), v.id());
-                addOwned(s.ownedLocks.get(v.id()), v.id(), holder, orphaned);
+                ReportBuilder.addOwned(s.ownedLocks.get(v.id()), v.id(), holder, orphaned);
                 for (VirtualThreadInfo.Monitor m : v.monitors()) {
                     String lockedAt = m.depth() >= 0 && m.depth() < v.stack().size() ? v.stack().get(m.depth()) : null;
                     orphaned.add(new LockEntry("MONITOR", typeOf(m.identity()), m.identity(), v.id(), holder,
@@ -63,7 +60,7 @@ final class VirtualThreadEntries {
             vanishing.add(entry(id, owner.getValue(), "UNKNOWN", List.of(), s.origins() == null ? null
                     : s.origins().get(id), null));
             added++;
-            addOwned(s.ownedLocks.get(id), id, holderName(owner.getValue(), id), orphaned);
+            ReportBuilder.addOwned(s.ownedLocks.get(id), id, holderName(owner.getValue(), id), orphaned);
         }
         return added;
     }
@@ -75,30 +72,7 @@ final class VirtualThreadEntries {
 
     private static ThreadEntry entry(long id, String name, String state, List<String> stack, ThreadOrigin origin,
             String container) {
-        String startedBy = null;
-        String startedAt = null;
-        List<String> startStack = List.of();
-        if (origin != null) {
-            startedBy = origin.starterName();
-            CreationSite site = origin.startSite();
-            if (site != null) {
-                startedAt = site.describe();
-                startStack = Frames.format(site.frames());
-            }
-        }
-        return new ThreadEntry(id, name, state, true, stack, startedBy, startedAt, startStack, null, false, true,
-                container, null);
-    }
-
-    private static void addOwned(List<TrackedObject> owned, long id, String holder, List<LockEntry> out) {
-        if (owned == null) {
-            return;
-        }
-        for (TrackedObject r : owned) {
-            CreationSite site = r.site();
-            out.add(new LockEntry("SYNCHRONIZER", r.type(), r.identity(), id, holder, null,
-                    site == CreationSite.UNTRACKED ? null : site.describe(), Frames.format(site.frames())));
-        }
+        return ReportBuilder.threadEntry(id, name, state, true, stack, origin, null, false, true, container);
     }
 
     /** "java.lang.Object@2e817b38" is a java.lang.Object. */

@@ -34,23 +34,23 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Takes a {@link ForkSnapshot} in two parts. Inside the fork window, in the forking thread while
  * every other thread still runs, what must be exact at fork time: its time is added to the fork
- * pause. After the fork, on the reporter thread, the rest. Measured here, and chosen accordingly:
+ * pause. After the fork, on the reporter thread, the rest. Chosen by what each costs (the figures are
+ * in docs/DESIGN.md, The fork window):
  * <ul>
  *   <li>stacks and held monitors ({@code dumpAllThreads(true, false, depth)}), one safepoint: inside
- *       the window by default. The first thread dump after an earlier fork is slow (JDK 17, 100
- *       parked threads: 9.5 ms against 0.9 ms; a full GC in between does not help, a thread dump
- *       does). So after each fork the reporter makes one thread dump, which the next fork's then
- *       does not pay; {@code stacks=after} moves the fork's own dump after the fork, and the
- *       report says how late. Not {@code lockedSynchronizers = true}: that walks the whole heap (7 to 12 ms
- *       here, more with a larger heap), except with {@code heapWalk} (after an attach, for locks made
- *       before it);
+ *       the window by default. The first thread dump after an earlier fork is about ten times slower
+ *       (a full GC in between does not help, a thread dump does). So after each fork the reporter
+ *       makes one thread dump, which the next fork's then does not pay; {@code stacks=after} moves the
+ *       fork's own dump after the fork, and the report says how late. Not
+ *       {@code lockedSynchronizers = true}: that walks the whole heap, except with {@code heapWalk}
+ *       (after an attach, for locks made before it);
  *   <li>owned {@code java.util.concurrent} locks: the owner field of each tracked lock, in the window;
  *   <li>which Java threads are alive (with {@code stacks=after}): the thread groups' list, in the
  *       window, no safepoint;
  *   <li>OS threads and the forking thread's children: one raw directory or file read each in the
- *       window ({@link TaskListing}, {@link ChildrenListing}), parsed and named after the fork; the
- *       Java file API took 7 to 9 ms for 1,000 threads;
- *   <li>the threads' origins, from the thread registry: after the fork (about 1 ms for 1,000 threads);
+ *       window ({@link TaskListing}, {@link ChildrenListing}), parsed and named after the fork: the
+ *       Java file API, cold code in a fresh fork, cost milliseconds at 1,000 threads;
+ *   <li>the threads' origins, from the thread registry: after the fork;
  *   <li>the native callers of {@code fork()}: a raw copy of the stack above its frame, resolved
  *       into frames after the fork ({@link NativeCallerCapture}).
  * </ul>

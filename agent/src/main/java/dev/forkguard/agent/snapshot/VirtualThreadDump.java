@@ -1,13 +1,12 @@
 package dev.forkguard.agent.snapshot;
 
 import dev.forkguard.agent.child.SafepointGate;
+import dev.forkguard.probe.JsonThreadDump;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,43 +17,29 @@ import java.util.List;
  * Lists the virtual threads with their stacks, held monitors and thread containers, through
  * {@code HotSpotDiagnosticMXBean.dumpThreads(file, JSON)} (JDK 21+): {@code ThreadMXBean} leaves
  * virtual threads out. Runs after the fork, on the reporter thread, never in the fork window: it
- * writes a file and takes each thread's stack in turn (measured here, JDK 25: 7 to 13 ms with a dozen
- * virtual threads once warm, 150 to 340 ms and 8 MB of JSON with 10,000). The file goes to a fresh
+ * writes a file and takes each thread's stack in turn, which grows with the number of virtual threads
+ * (docs/DESIGN.md, Virtual threads and many threads). The file goes to a fresh
  * 0700 directory and is deleted once read; it is parsed as a stream, so the heap never holds its tree.
  */
 public final class VirtualThreadDump {
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static volatile Method dumpThreads;
-    private static volatile Object jsonFormat;
-    private static volatile Object bean;
+    private static volatile JsonThreadDump dump;
 
     private VirtualThreadDump() {}
 
     /** Resolves {@code dumpThreads}; false on JDK 17 to 20 or without {@code jdk.management}. */
     public static boolean init() {
-        try {
-            Class<?> beanType = Class.forName("com.sun.management.HotSpotDiagnosticMXBean");
-            @SuppressWarnings({"unchecked", "rawtypes"})
-            Class<? extends Enum> format = (Class<? extends Enum>) Class
-                    .forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat");
-            @SuppressWarnings("unchecked")
-            Object json = Enum.valueOf(format, "JSON");
-            dumpThreads = beanType.getMethod("dumpThreads", String.class, format);
-            bean = ManagementFactory.getPlatformMXBean(beanType.asSubclass(java.lang.management.PlatformManagedObject.class));
-            jsonFormat = json;
-            return true;
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            return false;
-        }
+        dump = JsonThreadDump.find();
+        return dump != null;
     }
 
     private static volatile boolean warmedUp;
 
     /**
-     * One throw-away dump, the first time virtual threads are seen: the first call in a JVM took about
-     * 100 ms here (class loading, cold code), later ones 7 to 13 ms; a fork's dump is then that much
-     * closer to the fork.
+     * One throw-away dump, the first time virtual threads are seen: the first call in a JVM is several
+     * times slower than later ones (class loading, cold code), so a fork's dump is then that much
+     * closer to the fork (docs/DESIGN.md, Virtual threads and many threads).
      */
     public static void warmUpOnce() {
         if (warmedUp || !available()) {
@@ -69,7 +54,7 @@ public final class VirtualThreadDump {
     }
 
     public static boolean available() {
-        return dumpThreads != null && bean != null;
+        return dump != null;
     }
 
     /** Every virtual thread the JVM lists now, or an empty list when it cannot tell. */
@@ -84,7 +69,7 @@ public final class VirtualThreadDump {
             // A thread dump is a safepoint: kept apart from clones in flight (see SafepointGate).
             SafepointGate.dumpStarting();
             try {
-                dumpThreads.invoke(bean, file.toString(), jsonFormat);
+                dump.writeTo(file);
             } finally {
                 SafepointGate.dumpDone();
             }

@@ -19,9 +19,9 @@ final class AgentHooks implements ForkguardHooks {
     private final AgentThreads agentThreads;
 
     /**
-     * Virtual threads start by the million: recording where each starts (a captured stack, a weak
-     * entry) added 6 to 8 µs to a start-and-join of 2.5 µs here (JDK 25), so they share the
-     * {@code trackRate} budget that locks have; over it, a virtual thread is reported without origin.
+     * Virtual threads start by the million, and recording where each starts costs more than starting
+     * it (docs/DESIGN.md, Virtual threads and many threads), so they share the {@code trackRate}
+     * budget that locks have; over it, a virtual thread is reported without origin.
      */
     private final TrackingBudget virtualStarts;
 

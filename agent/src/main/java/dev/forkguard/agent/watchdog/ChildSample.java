@@ -69,7 +69,7 @@ final class ChildSample {
         boolean couldBeStuck = true;
         for (TaskSyscall call : TaskSyscall.ofProcess(pid)) {
             TaskWait w = TaskWait.of(pid, call, SyscallTable.CURRENT);
-            couldBeStuck &= w.stuck || w.timedPrivate;
+            couldBeStuck &= w.stuck() || w.timedPrivate();
             waits.add(w);
         }
         // Only when nothing else could free the child: a timed private wait that is a monitor enter's
@@ -77,7 +77,7 @@ final class ChildSample {
         if (couldBeStuck) {
             for (int i = 0; i < waits.size(); i++) {
                 TaskWait w = waits.get(i);
-                if (w.timedPrivate && MonitorEnterWait.matches(pid, w.stackPointer)) {
+                if (w.timedPrivate() && MonitorEnterWait.matches(pid, w.stackPointer())) {
                     waits.set(i, w.asMonitorEnter());
                 }
             }
@@ -101,7 +101,7 @@ final class ChildSample {
 
     private static boolean allStuck(List<TaskWait> waits) {
         for (TaskWait w : waits) {
-            if (!w.stuck) {
+            if (!w.stuck()) {
                 return false;
             }
         }
@@ -112,7 +112,7 @@ final class ChildSample {
     String stuckSignature() {
         StringBuilder b = new StringBuilder();
         for (TaskWait w : waits) {
-            b.append(w.tid).append('@').append(Long.toHexString(w.address)).append(' ');
+            b.append(w.tid()).append('@').append(Long.toHexString(w.address())).append(' ');
         }
         return b.toString();
     }
@@ -121,7 +121,7 @@ final class ChildSample {
     String waitsOn() {
         Set<String> kinds = new LinkedHashSet<>();
         for (TaskWait w : waits) {
-            kinds.add(w.description);
+            kinds.add(w.description());
         }
         return kinds.isEmpty() ? "nothing readable" : String.join("; ", kinds);
     }

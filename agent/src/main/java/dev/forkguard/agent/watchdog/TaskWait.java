@@ -8,8 +8,17 @@ import dev.forkguard.probe.proc.TaskSyscall;
  * woken only by a thread of the same process, and no time-out will end it (docs/DESIGN.md, Watching a child through /proc). Every
  * other wait — a sleep, a timed wait, a pipe or socket, a futex shared with other processes (a
  * {@code multiprocessing} semaphore) — can end without the child's help, so the child is idle, not hung.
+ *
+ * @param tid the task
+ * @param stuck true for a wait only another thread of the same process could end
+ * @param address the futex address of a stuck or timed private wait, else 0
+ * @param timedPrivate a wait on a private futex with a time-out: can end by itself, unless it is a
+ *     monitor enter's re-check ({@link MonitorEnterWait}), which the child decides with the task's
+ *     stack pointer
+ * @param stackPointer the task's stack pointer, read for a timed private wait
+ * @param description in a few words, for the report: "a read on pipe:[4242]", "a timed futex wait"
  */
-final class TaskWait {
+record TaskWait(int tid, boolean stuck, long address, boolean timedPrivate, long stackPointer, String description) {
 
     /** futex(2) operation bits: the low seven bits are the command. */
     static final int FUTEX_PRIVATE_FLAG = 0x80;
@@ -20,38 +29,14 @@ final class TaskWait {
     static final int FUTEX_WAIT_REQUEUE_PI = 11;
     static final int FUTEX_LOCK_PI2 = 13;
 
-    final int tid;
-    /** True for a wait only another thread of the same process could end. */
-    final boolean stuck;
-    /** The futex address of a stuck or timed private wait, else 0. */
-    final long address;
-    /**
-     * A wait on a private futex with a time-out: can end by itself, unless it is a monitor enter's
-     * re-check ({@link MonitorEnterWait}), which the child decides with the task's stack pointer.
-     */
-    final boolean timedPrivate;
-    final long stackPointer;
-    /** In a few words, for the report: "a read on pipe:[4242]", "a timed futex wait". */
-    final String description;
-
     private TaskWait(int tid, boolean stuck, long address, String description) {
-        this(tid, stuck, address, description, false, 0);
-    }
-
-    private TaskWait(int tid, boolean stuck, long address, String description, boolean timedPrivate,
-            long stackPointer) {
-        this.tid = tid;
-        this.stuck = stuck;
-        this.address = address;
-        this.description = description;
-        this.timedPrivate = timedPrivate;
-        this.stackPointer = stackPointer;
+        this(tid, stuck, address, false, 0, description);
     }
 
     /** The same wait, known to be a monitor enter that nothing in the child can ever let through. */
     TaskWait asMonitorEnter() {
-        return new TaskWait(tid, true, address, "a monitor enter, re-checked by the JVM about once a second "
-                + "(a timed futex wait at 0x" + Long.toHexString(address) + ")", false, stackPointer);
+        return new TaskWait(tid, true, address, false, stackPointer, "a monitor enter, re-checked by the JVM about "
+                + "once a second (a timed futex wait at 0x" + Long.toHexString(address) + ")");
     }
 
     /** @param pid the process, to name a file descriptor a task reads or writes */
@@ -76,8 +61,8 @@ final class TaskWait {
                         + (timed ? ", with a time-out" : "") + " (a semaphore or lock in shared memory)");
             }
             if (timed) {
-                return new TaskWait(call.tid(), false, call.arg(0), "a timed futex wait" + at
-                        + " (a sleep or timed wait)", true, call.stackPointer());
+                return new TaskWait(call.tid(), false, call.arg(0), true, call.stackPointer(), "a timed futex wait"
+                        + at + " (a sleep or timed wait)");
             }
             return new TaskWait(call.tid(), true, call.arg(0), "a private futex" + at + " with no time-out");
         }

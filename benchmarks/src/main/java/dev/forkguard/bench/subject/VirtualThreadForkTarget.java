@@ -1,5 +1,6 @@
 package dev.forkguard.bench.subject;
 
+import dev.forkguard.probe.JsonThreadDump;
 import dev.forkguard.probe.Libc;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -94,15 +95,11 @@ public final class VirtualThreadForkTarget {
     private static void dumpThreads() throws Exception {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("forkguard-bench-dump-");
         java.nio.file.Path file = dir.resolve("threads.json");
-        Class<?> beanType = Class.forName("com.sun.management.HotSpotDiagnosticMXBean");
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        Class<? extends Enum> format = (Class<? extends Enum>) Class
-                .forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat");
-        @SuppressWarnings("unchecked")
-        Object json = Enum.valueOf(format, "JSON");
-        Object bean = java.lang.management.ManagementFactory.getPlatformMXBean(
-                beanType.asSubclass(java.lang.management.PlatformManagedObject.class));
-        beanType.getMethod("dumpThreads", String.class, format).invoke(bean, file.toString(), json);
+        JsonThreadDump dump = JsonThreadDump.find();
+        if (dump == null) {
+            throw new IllegalStateException("no HotSpotDiagnosticMXBean.dumpThreads (JDK 21+ needed)");
+        }
+        dump.writeTo(file);
         java.nio.file.Files.delete(file);
         java.nio.file.Files.delete(dir);
     }

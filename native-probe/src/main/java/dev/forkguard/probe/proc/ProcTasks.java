@@ -90,7 +90,7 @@ public final class ProcTasks {
 
     /**
      * The thread ids of this process, and nothing else: one directory read, cheap enough for the
-     * fork window, where reading each thread's name (about 25 µs a thread) is not.
+     * fork window, where reading each thread's name is not (docs/DESIGN.md, The fork window).
      */
     public static int[] tids() {
         int[] out = new int[64];

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * native code (a Python interpreter, a C host, JNI) that forked.
  *
  * <p>Why a raw copy: glibc's {@code backtrace()} called from the handler unwinds through JNA and
- * stops at the first JVM frame, which has no unwind table (measured: 7 frames, none above the
- * handler). The forking thread's stack is one piece of memory, though: from the handler's stack
+ * stops at the first JVM frame, which has no unwind table, before any frame above the handler
+ * (docs/DESIGN.md, Native callers of fork()). The forking thread's stack is one piece of memory, though: from the handler's stack
  * pointer upwards lie the JVM's and JNA's frames, then the frame of {@code fork} itself, then its
  * callers. This class finds {@code fork}'s return address in that memory and keeps the words above
  * it; {@link NativeFrameResolver} turns them into frames after the fork, off the fork window.
@@ -132,12 +132,11 @@ public final class NativeCallerCapture {
      * from a prepare handler, in the forking thread (elsewhere a stale return address into
      * {@code fork} may be found): it runs in the parent and may allocate.
      *
-     * <p>Cost is page faults: every page written after an earlier fork costs a copy-on-write fault
-     * (40 to 80 µs measured on this machine under load), and reading a page through the kernel
-     * ({@code process_vm_readv}) pins it, which unshares it: a copy too. So the stack is read with
-     * plain loads, bounded by the thread's own stack, into buffers that are reused; only the words
-     * that can be code addresses are kept. Measured in a fork loop: a first version that copied
-     * 128 KiB through the kernel took 1.9 ms a fork; see docs/DESIGN.md for this one.
+     * <p>Cost is page faults: every page written after an earlier fork costs a copy-on-write fault,
+     * and reading a page through the kernel ({@code process_vm_readv}) pins it, which unshares it: a
+     * copy too. So the stack is read with plain loads, bounded by the thread's own stack, into
+     * buffers that are reused; only the words that can be code addresses are kept (figures in
+     * docs/DESIGN.md, Native callers of fork()).
      */
     public CallerStack capture() {
         boolean own = sharedInUse.compareAndSet(false, true);
