@@ -7,13 +7,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Keeps the agent's own Java work (snapshots, report building and rendering, watchdog rounds,
  * warm-ups) and clones apart.
  *
- * <p>Why (docs/DESIGN.md, The fork window): Java code that runs cold enters the JIT, which takes
- * JVM-internal mutexes ({@code MethodCompileQueue_lock}, {@code MethodData_lock}) and wakes compiler
- * threads. A clone made while another thread holds one, or while a compiler thread is waking, gives
- * a child in which the first method to cross a compile threshold (the application's, often) blocks
- * in that mutex for ever. Without the agent no such Java runs beside a fork; with it, agent threads
- * working while another thread forks made about 1 child in 30 hang there. So agent work does not
- * start while a clone is under way, and a clone waits until running agent work is done.
+ * <p>Why (docs/DESIGN.md, Agent work and clones kept apart): cold Java code enters the JIT, which
+ * takes JVM-internal mutexes ({@code MethodCompileQueue_lock}, {@code MethodData_lock}) and wakes
+ * compiler threads. A clone made while another thread holds one, or while a compiler thread is
+ * waking, gives a child in which the first method to cross a compile threshold (the application's,
+ * often) blocks in that mutex for ever. So agent work does not start while a clone is under way, and
+ * a clone waits until running agent work is done.
  *
  * <p>The wait is bounded: agent work that stalls (a report writer blocked on a full pipe) must never
  * stall the application's forks. After one wait timed out, clones stop waiting until no agent work
