@@ -33,11 +33,12 @@ class ChildPathIT {
                 .args(String.valueOf(WORKERS), String.valueOf(ROUNDS), "30000").timeout(Duration.ofSeconds(240)).run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.stdout).as(r.toString()).doesNotContain("failed");
-        // A JVM safepoint in progress at the instant of a clone (most likely a GC while the reporter
-        // renders the previous fork's report) leaves that child blocked on its first return to Java,
-        // before any agent code runs: the agent keeps only its own thread dumps out of clones
-        // (SafepointGate). Seen 2 children of 21 in one run here; such a child prints nothing and is
-        // killed. Every child that runs the check must apply the policy with its own fork's facts.
+        // Four threads forking at once run the agent's snapshot Java beside each other's clones; a clone
+        // that catches a JVM-internal lock (the JIT's queue, a safepoint) held by another thread leaves
+        // its child blocked there before any agent code runs (docs/DESIGN.md, Agent work and clones kept
+        // apart: 0 to 6 of 252 such children under load). Such a child is named by the application
+        // ("blocked in a JVM-internal mutex"); every other child must apply the policy with its own
+        // fork's facts.
         int[] exited = new int[WORKERS];
         int total = 0;
         for (int i = 0; i < WORKERS; i++) {
@@ -46,7 +47,9 @@ class ChildPathIT {
         }
         int fresh = r.stdout.contains("app: fresh-forker child exited with code 70\n") ? 1 : 0;
         total += fresh;
-        assertThat(total).as(r.toString()).isGreaterThanOrEqualTo(WORKERS * ROUNDS + 1 - 3);
+        int caught = r.stdout.split(" was blocked in a JVM-internal mutex", -1).length - 1;
+        assertThat(total + caught).as(r.toString()).isEqualTo(WORKERS * ROUNDS + 1);
+        assertThat(caught).as(r.toString()).isLessThanOrEqualTo(3);
 
         List<String> messages = r.stderrLines("forkguard: child pid ");
         assertThat(messages).as(r.toString()).hasSize(total);

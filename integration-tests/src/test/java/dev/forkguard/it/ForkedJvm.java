@@ -40,6 +40,7 @@ final class ForkedJvm {
     private String agentArgs;
     private boolean agent = true;
     private Duration timeout = Duration.ofSeconds(60);
+    private boolean retryJvmLocks;
 
     private ForkedJvm(String mainClass) {
         this.mainClass = mainClass;
@@ -117,7 +118,42 @@ final class ForkedJvm {
         }
     }
 
+    /**
+     * Runs once more if a child the application killed was blocked in a JVM-internal mutex: its clone
+     * caught one of the JVM's own locks (the JIT's queue, a safepoint) held by a thread the child does not
+     * have. The agent keeps its own background work out of clones, but the forking thread's snapshot is
+     * Java run just before the clone, and under load such a child was still seen (docs/DESIGN.md, Agent
+     * work and clones kept apart). The retry is printed. Only for applications whose children should
+     * end, and only for this cause: a child blocked anywhere else fails the test.
+     */
+    ForkedJvm retryIfAChildCaughtJvmLocks() {
+        this.retryJvmLocks = true;
+        return this;
+    }
+
     Result run() throws IOException, InterruptedException {
+        Result r = runOnce();
+        if (retryJvmLocks && r.stdout.contains(" was blocked in a JVM-internal mutex")) {
+            System.out.println("[ForkedJvm] a child caught the JVM's own locks at its clone; once more: " + r.stdout);
+            clearReportDir();
+            r = runOnce();
+        }
+        return r;
+    }
+
+    /** The first run's reports must not be taken for the second's. */
+    private void clearReportDir() throws IOException {
+        Matcher m = Pattern.compile("(?:^|,)reportDir=([^,]+)").matcher(agentArgs == null ? "" : agentArgs);
+        if (m.find() && Files.isDirectory(Paths.get(m.group(1)))) {
+            try (Stream<Path> files = Files.list(Paths.get(m.group(1)))) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    private Result runOnce() throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(launcher);
         cmd.add(JAVA_HOME.resolve("bin/java").toString());
         cmd.add("-Xshare:auto");

@@ -120,7 +120,7 @@ class VirtualThreadsIT {
     void childPolicyAppliesToALockOfAVanishedVirtualThread(String agentArgs, int exitCode, String said)
             throws Exception {
         virtualThreadsHere();
-        ForkedJvm.Result r = ForkedJvm.app(VirtualThreadForkApp.class).agentArgs(agentArgs).args("8000").run();
+        ForkedJvm.Result r = ForkedJvm.app(VirtualThreadForkApp.class).agentArgs(agentArgs).args("8000").retryIfAChildCaughtJvmLocks().run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         String child = r.childPid();
         assertThat(r.stdout).as(r.toString()).contains("app: child " + child + " exited with code " + exitCode);
@@ -134,7 +134,7 @@ class VirtualThreadsIT {
         virtualThreadsHere();
         Path reports = tmp.resolve("reports");
         ForkedJvm.Result r = ForkedJvm.app(VirtualThreadForkApp.class)
-                .agentArgs("childPolicy=exit,reportDir=" + reports).args("8000", "fromVirtual").run();
+                .agentArgs("childPolicy=exit,reportDir=" + reports).args("8000", "fromVirtual").retryIfAChildCaughtJvmLocks().run();
         assertThat(r.exitCode).as(r.toString()).isZero();
         String child = r.childPid();
         assertThat(r.stdout).contains("app: forked child " + child + " from vt-forker")

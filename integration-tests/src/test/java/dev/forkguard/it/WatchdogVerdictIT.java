@@ -36,7 +36,7 @@ class WatchdogVerdictIT {
     void aChildOfAWorkerThreadThatExitsAtOnceIsExitedAndItsReportKept() throws Exception {
         Path reports = tmp.resolve("reports");
         ForkedJvm.Result r = ForkedJvm.app(WorkerForkApp.class).agentArgs("reportDir=" + reports)
-                .args("exit", "5000").run();
+                .args("exit", "5000").retryIfAChildCaughtJvmLocks().run();
         String child = r.childPid();
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.stdout).contains("app: child " + child + " exited with code 0");
@@ -52,7 +52,7 @@ class WatchdogVerdictIT {
     void aChildThatRenamesItselfAndExitsIsExited() throws Exception {
         Path reports = tmp.resolve("reports");
         ForkedJvm.Result r = ForkedJvm.app(WorkerForkApp.class).agentArgs("reportDir=" + reports)
-                .args("rename-exit", "5000").run();
+                .args("rename-exit", "5000").retryIfAChildCaughtJvmLocks().run();
         String child = r.childPid();
         assertThat(r.stdout).as(r.toString()).contains("app: child " + child + " exited with code 0");
         JsonNode outcome = onlyReport(reports, r).get("outcome");
@@ -64,7 +64,7 @@ class WatchdogVerdictIT {
     void aChildThatRenamesItselfAndExecsIsExecAndNotReported() throws Exception {
         Path reports = tmp.resolve("reports");
         ForkedJvm.Result r = ForkedJvm.app(WorkerForkApp.class).agentArgs("reportDir=" + reports + ",logLevel=debug")
-                .args("rename-exec", "10000").run();
+                .args("rename-exec", "10000").retryIfAChildCaughtJvmLocks().run();
         String child = r.childPid();
         // /bin/sleep 1 ran and ended by itself.
         assertThat(r.stdout).as(r.toString()).contains("app: child " + child + " exited with code 0");

@@ -31,9 +31,35 @@ final class ChildWaits {
             }
             Thread.sleep(5);
         }
+        String wait = waitOf(child);
         Libc.kill(child, Libc.SIGKILL);
         Libc.waitpid(child, status, 0);
+        if (wait != null) {
+            System.out.println("app: child " + child + " was blocked in " + wait + " when killed");
+        }
         return false;
+    }
+
+    /**
+     * What a child still running waits in, from {@code /proc/<pid>/syscall}: "a JVM-internal mutex" for a
+     * plain private futex wait ({@code FUTEX_WAIT|FUTEX_PRIVATE_FLAG}, how glibc's {@code pthread_mutex_lock}
+     * and HotSpot's safepoint barrier wait), which no lock of the application's uses: a parked thread
+     * (a {@code java.util.concurrent} lock, a monitor, the VM Thread's queue) waits with
+     * {@code FUTEX_WAIT_BITSET}. Null when unknown.
+     */
+    private static String waitOf(int child) {
+        try {
+            String[] f = new String(java.nio.file.Files.readAllBytes(
+                    java.nio.file.Paths.get("/proc/" + child + "/syscall"))).trim().split(" ");
+            boolean futex = f[0].equals("x86_64".equals(System.getProperty("os.arch")) || "amd64".equals(
+                    System.getProperty("os.arch")) ? "202" : "98");
+            if (futex && f.length > 2 && Long.decode(f[2]) == 0x80) {
+                return "a JVM-internal mutex (futex op 0x80)";
+            }
+            return "syscall " + f[0] + (f.length > 2 ? " op " + f[2] : "");
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /**
