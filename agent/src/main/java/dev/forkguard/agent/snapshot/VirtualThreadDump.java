@@ -24,7 +24,10 @@ import java.util.List;
  */
 public final class VirtualThreadDump {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Jackson is loaded only when a dump is read: on JDK 17 to 20 never, so none of its classes are held. */
+    private static final class Json {
+        static final JsonFactory FACTORY = new JsonFactory();
+    }
     private static volatile Method dumpThreads;
     private static volatile Object jsonFormat;
     private static volatile Object bean;
@@ -99,7 +102,7 @@ public final class VirtualThreadDump {
 
     static List<VirtualThreadInfo> parse(Path file) throws IOException {
         List<VirtualThreadInfo> out = new ArrayList<>();
-        try (JsonParser p = JSON.createParser(file.toFile())) {
+        try (JsonParser p = Json.FACTORY.createParser(file.toFile())) {
             String container = null;
             JsonToken t;
             while ((t = p.nextToken()) != null) {
