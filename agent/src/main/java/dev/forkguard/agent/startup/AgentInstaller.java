@@ -42,7 +42,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
+import org.slf4j.event.SubstituteLoggingEvent;
+import org.slf4j.helpers.SubstituteLogger;
 
 /**
  * Starts the agent inside its isolated class loader: options, logging, the native probe, the
@@ -72,12 +76,12 @@ public final class AgentInstaller {
      */
     public static void install(String agentArgs, Instrumentation inst, boolean attached, String version,
             Future<String> probeStart, Supplier<String> nativeAccessProblem, String agentFingerprint) {
-        ForkguardOptions options = ForkguardOptions.resolve(agentArgs, System.getProperties(), System.getenv());
-        AgentLogging.configure(options.get(ForkguardOptions.LOG), options.get(ForkguardOptions.LOG_LEVEL));
-        Logger log = AgentLogging.logger(AgentInstaller.class);
-        if (AgentLogging.problem() != null) {
-            log.warn(AgentLogging.problem());
-        }
+        final ForkguardOptions options = ForkguardOptions.resolve(agentArgs, System.getProperties(), System.getenv());
+        // Logback starts after premain (about 60 ms before main otherwise): until then what is logged is
+        // kept, in order, and logged once it is up (see startLogging).
+        final Queue<SubstituteLoggingEvent> early = new ConcurrentLinkedQueue<>();
+        final SubstituteLogger log = new SubstituteLogger("forkguard." + AgentInstaller.class.getSimpleName(), early,
+                false);
         for (String problem : options.problems()) {
             log.warn(problem);
         }
@@ -129,6 +133,7 @@ public final class AgentInstaller {
         if (unavailable != null) {
             log.warn("forkguard {}: {}; fork handlers are not registered and the application continues unmonitored",
                     version, unavailable);
+            startLogging(options, log, early);
             return;
         }
         int pid = Libc.getpid();
@@ -213,6 +218,7 @@ public final class AgentInstaller {
             via = registerHandlers(forkHandler, log);
         }
         if (via == null) {
+            startLogging(options, log, early);
             return;
         }
         AgentInstaller.recorder = recorder;
@@ -231,12 +237,12 @@ public final class AgentInstaller {
         final Thread deferred = new Thread(new Runnable() {
             @Override
             public void run() {
+                startLogging(options, log, early);
                 VirtualThreadDump.init();
                 if (watchdog != null) {
                     watchdog.start();
                 }
                 pipeline.start(recorder);
-                Logger log = AgentLogging.logger(AgentInstaller.class);
                 log.info(startLine(version, pid, attached, handlersVia, cHandlers, options, reportsTo, watchdog));
                 String nativeAccessDenied = nativeAccessProblem.get();
                 if (nativeAccessDenied != null) {
@@ -249,9 +255,31 @@ public final class AgentInstaller {
         deferred.setDaemon(true);
         deferred.setPriority(Thread.MIN_PRIORITY);
         agentThreads.add(deferred);
+        AgentInstaller.deferredStart = deferred;
         Runtime.getRuntime().addShutdownHook(new Thread(new ShutdownFlush(deferred, pipeline, logReporter),
                 "forkguard-shutdown"));
         deferred.start();
+    }
+
+    /**
+     * Builds the agent's Logback and hands it what was logged before, in order. A logger obtained before
+     * (the reporter's, the watchdog's) is {@code log} itself, which from now on logs straight through.
+     */
+    private static void startLogging(ForkguardOptions options, SubstituteLogger log,
+            Queue<SubstituteLoggingEvent> early) {
+        AgentLogging.configure(options.get(ForkguardOptions.LOG), options.get(ForkguardOptions.LOG_LEVEL));
+        Logger real = AgentLogging.logger(AgentInstaller.class);
+        if (AgentLogging.problem() != null) {
+            real.warn(AgentLogging.problem());
+        }
+        log.setDelegate(real);
+        SubstituteLoggingEvent e;
+        while ((e = early.poll()) != null) {
+            // Replayed events skip Logback's level check: kept were all, logged are those of the level set.
+            if (real.isEnabledForLevel(e.getLevel())) {
+                log.log(e);
+            }
+        }
     }
 
     private static String startLine(String version, int pid, boolean attached, String via, boolean nativeHandlers,
@@ -298,6 +326,7 @@ public final class AgentInstaller {
      * restart, and answers a {@code statusTo=<file>} query from the CLI.
      */
     public static void reapply(String agentArgs) {
+        awaitDeferredStart();
         Logger log = AgentLogging.logger(AgentInstaller.class);
         String args = agentArgs == null ? "" : agentArgs;
         String statusTo = null;
@@ -349,6 +378,19 @@ public final class AgentInstaller {
                 needRestart.length() == 0 ? "" : "; not applied, they need a restart: " + needRestart);
     }
 
+    /** The logging it changes is built by the start's second half; bounded, as a query must never hang. */
+    private static void awaitDeferredStart() {
+        Thread t = deferredStart;
+        if (t != null) {
+            try {
+                t.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static volatile Thread deferredStart;
     private static final String STATUS_TO = "statusTo=";
     private static volatile SnapshotRecorder recorder;
     private static volatile ChildWatchdog watchdog;
