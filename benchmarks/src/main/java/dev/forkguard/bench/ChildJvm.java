@@ -29,6 +29,8 @@ final class ChildJvm {
     private String agentArgs;
     private long timeoutSeconds = 300;
 
+    private boolean separateCache;
+
     ChildJvm(Path javaHome, Path classpath, Class<?> main) {
         this.java = javaHome.resolve("bin/java");
         this.classpath = classpath;
@@ -40,6 +42,12 @@ final class ChildJvm {
     ChildJvm agent(Path jar, String options) {
         this.agentJar = jar;
         this.agentArgs = options;
+        return this;
+    }
+
+    /** For a second agent jar beside the measured one (the baseline): its own user cache. */
+    ChildJvm separateCache() {
+        this.separateCache = true;
         return this;
     }
 
@@ -92,8 +100,8 @@ final class ChildJvm {
         Path err = dir.resolve("stderr");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("FORKGUARD_") || k.equals("JAVA_TOOL_OPTIONS"));
-        if (agentJar != null) {
-            // A user cache per agent jar: one shared by two builds would have each rewrite the other's woven
+        if (agentJar != null && separateCache) {
+            // A user cache of its own: one shared by two builds would have each rewrite the other's woven
             // classes at every start, so a side-by-side run would weave (Byte Buddy) each time.
             pb.environment().put("XDG_CACHE_HOME", cacheHomeOf(agentJar).toString());
         }
