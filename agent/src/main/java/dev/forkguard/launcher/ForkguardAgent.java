@@ -69,7 +69,7 @@ public final class ForkguardAgent {
                 }
             };
             install.invoke(null, args, inst, attached, implementationVersion(loader.jar()), probe,
-                    nativeAccessProblem, cache == null ? null : fingerprint(loader.jar()));
+                    nativeAccessProblem, cache == null ? null : fingerprint(jarFile, loader.jar()));
             // Its work is done by now; gone before premain returns, it can appear in no fork report.
             helper.join();
             installer = c;
@@ -98,10 +98,48 @@ public final class ForkguardAgent {
     }
 
     /**
-     * Identifies the jar's content from the checksums its central directory already holds, without
-     * reading any entry: cached work made by another build of the agent is never taken for this one's.
+     * Identifies the jar's content, so cached work made by another build of the agent is never taken for
+     * this one's: a CRC-32 of its central directory (every entry's name, CRC-32, sizes and time), read in
+     * one piece. Walking the entries instead cost about 40 ms before {@code main} (docs/DESIGN.md, The user cache).
      */
-    static String fingerprint(JarFile jar) {
+    static String fingerprint(File file, JarFile jar) {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file, "r")) {
+            long length = f.length();
+            int tail = (int) Math.min(length, END_RECORD + 0xFFFF);
+            byte[] end = new byte[tail];
+            f.seek(length - tail);
+            f.readFully(end);
+            for (int i = tail - END_RECORD; i >= 0; i--) {
+                if (end[i] == 'P' && end[i + 1] == 'K' && end[i + 2] == 5 && end[i + 3] == 6) {
+                    long size = le32(end, i + 12);
+                    long offset = le32(end, i + 16);
+                    // Zip64 marks (0xFFFFFFFF) or a directory not where it should be: the slow way.
+                    if (size > 0 && size < (1 << 26) && offset + size == length - tail + i) {
+                        byte[] directory = new byte[(int) size];
+                        f.seek(offset);
+                        f.readFully(directory);
+                        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                        crc.update(directory);
+                        return Long.toHexString(crc.getValue());
+                    }
+                    break;
+                }
+            }
+        } catch (java.io.IOException e) {
+            // the slow way
+        }
+        return entriesFingerprint(jar);
+    }
+
+    /** The end-of-central-directory record without its comment. */
+    private static final int END_RECORD = 22;
+
+    private static long le32(byte[] b, int at) {
+        return (b[at] & 0xFFL) | (b[at + 1] & 0xFFL) << 8 | (b[at + 2] & 0xFFL) << 16 | (b[at + 3] & 0xFFL) << 24;
+    }
+
+    /** The names and checksums of every entry, through the jar's own listing. */
+    static String entriesFingerprint(JarFile jar) {
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12);
         for (java.util.Enumeration<java.util.jar.JarEntry> e = jar.entries(); e.hasMoreElements();) {

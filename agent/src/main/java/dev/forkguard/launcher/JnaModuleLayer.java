@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleFinder;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,7 +16,8 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 /**
- * Loads the agent's JNA as the named module {@code com.sun.jna} in a module layer of its own.
+ * Loads the agent's JNA as the named module {@code com.sun.jna} in a module layer of its own (JDK 22+;
+ * before, in a plain loader of its own, with no native access to grant).
  *
  * <p>Why (docs/DESIGN.md, Native access without warnings): on JDK 24+ JNA's {@code System.load} makes the JVM print restricted-method
  * warnings. The {@code Enable-Native-Access} manifest attribute is ignored for agent jars, and
@@ -54,6 +57,16 @@ final class JnaModuleLayer {
         Path jnaJar = cache == null ? null : cached(agentJar, entry, cache);
         if (jnaJar == null) {
             jnaJar = extract(agentJar, entry);
+        }
+        if (Runtime.version().feature() < 22) {
+            // No grant to make before JDK 22, so no named module is needed, and resolving one is about a
+            // third of JNA's start (docs/DESIGN.md, Start-up): a loader of its own still keeps it apart.
+            ClassLoader loader = new URLClassLoader("forkguard-jna", new URL[] {jnaJar.toUri().toURL()},
+                    ClassLoader.getPlatformClassLoader());
+            if (inst != null && beforeMain && cache != null) {
+                JnaQuickStart.initialize(loader, jnaJar, cache);
+            }
+            return loader;
         }
         ModuleLayer boot = ModuleLayer.boot();
         Configuration configuration =

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,6 +29,8 @@ final class ChildJvm {
     private String agentArgs;
     private long timeoutSeconds = 300;
 
+    private boolean separateCache;
+
     ChildJvm(Path javaHome, Path classpath, Class<?> main) {
         this.java = javaHome.resolve("bin/java");
         this.classpath = classpath;
@@ -39,6 +42,12 @@ final class ChildJvm {
     ChildJvm agent(Path jar, String options) {
         this.agentJar = jar;
         this.agentArgs = options;
+        return this;
+    }
+
+    /** For a second agent jar beside the measured one (the baseline): its own user cache. */
+    ChildJvm separateCache() {
+        this.separateCache = true;
         return this;
     }
 
@@ -73,6 +82,16 @@ final class ChildJvm {
         return cmd;
     }
 
+    private static Path cacheHomeOf(Path agentJar) throws IOException {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "forkguard-bench-cache-"
+                + Integer.toHexString(agentJar.toAbsolutePath().normalize().toString().hashCode()));
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+        }
+        return dir;
+    }
+
     /** Starts the JVM; {@code startNanos} of the result is {@link System#nanoTime()} just before the start. */
     Result run() throws IOException, InterruptedException {
         List<String> cmd = command();
@@ -81,6 +100,11 @@ final class ChildJvm {
         Path err = dir.resolve("stderr");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("FORKGUARD_") || k.equals("JAVA_TOOL_OPTIONS"));
+        if (agentJar != null && separateCache) {
+            // A user cache of its own: one shared by two builds would have each rewrite the other's woven
+            // classes at every start, so a side-by-side run would weave (Byte Buddy) each time.
+            pb.environment().put("XDG_CACHE_HOME", cacheHomeOf(agentJar).toString());
+        }
         long start = System.nanoTime();
         Process p = pb.start();
         boolean finished = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);

@@ -50,6 +50,9 @@ final class MemoryHarness {
                 config.memoryIdleMillis(), config.churnSeconds(), depth, settleMillis).timeoutSeconds(300);
         if (agentJar != null) {
             jvm.agent(agentJar, agentOptions);
+            if (agentJar.equals(config.baselineJar)) {
+                jvm.separateCache();
+            }
         }
         ChildJvm.Result r = jvm.run();
         return new Results.MemorySide(r.one("heapBefore"), r.one("heapAfter"), r.one("rssAfter") - r.one("rssBefore"),

@@ -45,10 +45,19 @@ final class MissedTargets {
                 + " anonymous page of the parent and the child's `exec` tears that copy down, while the parent waits"
                 + " for the exec, so a launch costs in proportion to the parent's anonymous RSS. The control shows it:"
                 + " without the agent, a JVM given about the agent's extra memory as a pre-touched heap launches about"
-                + " as slowly as the agent." + figures + " The agent's extra anonymous memory is heap its start-up"
-                + " touched (the Java heap keeps resident the pages it once used) and native memory for its classes,"
-                + " compiled code and threads; the start-up and memory targets are where it shrinks. By the same"
-                + " proportion, 1.10x needs the agent's extra anonymous memory to be about a tenth of the JVM's own.";
+                + " as slowly as the agent." + figures + " How steep it is, measured with no agent (JDK 17, 300"
+                + " launches, `-Xms<N>m -XX:+AlwaysPreTouch`, load average about 12): 32 MiB anonymous 1.49 s, 62 MiB"
+                + " 2.64 s, 95 MiB 3.36 s, 161 MiB 6.68 s, about 40 ms per MiB, so every MiB the agent keeps resident"
+                + " costs about 2.7% here. What shrank it (docs/DESIGN.md, Start-up): the reporter's warm-up built a"
+                + " Jackson `ObjectMapper` in every JVM (about 13 MB allocated, hundreds of classes), and class files"
+                + " were read through a growing buffer (about four times their size in garbage); the agent's start"
+                + " then filled the young generation twice, and every eden, survivor and old region it touched stayed"
+                + " resident. Both are gone: on JDK 17 no GC runs before `main`'s first launches and the agent adds"
+                + " about 15 MiB instead of 35. What remains is metaspace for the agent's own classes, Logback's and"
+                + " JNA's (about 10 MiB), the heap its start allocates (about 8 MiB, more on JDK 25, where JNA's module"
+                + " layer allocates too and a young GC still runs), symbols, thread stacks and malloc arenas of its"
+                + " threads. By the same proportion, 1.10x needs the agent's extra anonymous memory to be about a tenth"
+                + " of the JVM's own, a few MiB: less than its classes alone.";
     }
 
     private static String lock(Results r) {
@@ -84,25 +93,28 @@ final class MissedTargets {
                 + " dwarfs it.";
     }
 
-    private static final String STARTUP = "The agent's `premain` runs in the main thread before `main`, and everything"
-            + " it loads is outside the JVM's CDS archive. Diagnosed with `java -Xlog:class+load=info` on a trivial"
-            + " main class before the start-up work: 406 classes loaded before `main` without the agent, 2,808 with it"
-            + " (about 1,000 defined from the agent jar by `IsolatedClassLoader`, 378 more JDK classes from the module"
-            + " image instead of the archive, 73 of JNA's), plus `/sbin/ldconfig -p` from JNA and Byte Buddy"
-            + " retransforming a dozen JDK classes. Done since (docs/DESIGN.md, Start-up): a per-user cache (0700,"
-            + " owner-checked, checksummed) holds JNA's jar and native library and the JDK classes with the advice"
-            + " woven in, so a warm start runs no Byte Buddy (about 780 classes and 480 ms); `ldconfig -p` is skipped;"
-            + " JNA's set-up runs on a helper thread beside options and logging; a small log layout replaces"
-            + " Logback's `PatternLayout` (about 150 classes). That halved the added CPU (about 1.8 s to 0.8 s on"
-            + " JDK 17 under load) but not to +150 ms. What remains, measured by the same class-load log: JNA's module"
-            + " layer (the module resolver spins about 40 lambdas) with `Native`'s initialisation and `Native.register`,"
-            + " Logback's core, the agent's own ~200 classes (verified at definition, as any non-JDK class), the"
-            + " time-zone database for log timestamps, and the reporter's warm-up competing for the second core."
-            + " A start in the background (premain returning at once) was rejected: programs that fork within"
-            + " moments of `main` would go unseen. What would fix it: define the agent's classes from a CDS archive"
-            + " of its own (JDK 19+ `-XX:+AutoCreateSharedArchive` is the application's choice, not the agent's), or"
-            + " shrink what must precede `main` to the advice and the fork handlers, with JNA bound directly"
-            + " (no module layer) on JDK < 22, where native access needs no grant.";
+    private static final String STARTUP = "Any `-javaagent` costs about 40 ms before `premain` on JDK 17 (an empty"
+            + " agent; JDK 17 then logs `full module graph: disabled` for CDS and resolves the boot modules), and"
+            + " opening this 10 MB jar of 5,000-odd entries more. Then, by `System.nanoTime` marks and class-load"
+            + " logs (docs/DESIGN.md, Start-up), two threads of about 200 ms each under load run side by side: the"
+            + " helper binds JNA (verifying the cached jar, `Native`'s initialisation with `java.util.logging`,"
+            + " `Native.register`, whose structure set-up spins annotation proxies and reflection accessors), while"
+            + " the `premain` thread defines the bridge, reads the options, builds the registries and readies the"
+            + " woven classes; after the probe, about 50 ms more (snapshot recorder,"
+            + " retransformation, the child path's warm-up, registration). Done: a per-user cache (woven JDK classes,"
+            + " JNA's jar and native library: no Byte Buddy on a warm start), no `ldconfig -p`, a small log layout;"
+            + " and now JNA without a module layer before JDK 22, everything that needs no JNA beside JNA's start,"
+            + " Logback built after `premain` (what is logged before is kept by SLF4J's `SubstituteLogger`), one"
+            + " retransformation for all loaded targets, the jar fingerprint from its central directory in one"
+            + " read (walking 5,000 entries took about 40 ms), and the reporter with its warm-up, the watchdog, the"
+            + " virtual-thread dump and the start line on a low-priority thread after `premain` (a fork before then"
+            + " is recorded and reported once the reporter is up), with no Jackson unless a report needs it. A start"
+            + " in the background (premain returning before the handlers and the advice) is still rejected: programs"
+            + " that fork within moments of `main` would go unseen. What would fix the rest: JNA's own start and"
+            + " binding are the critical path (a binding without JNA, such as the C handlers' library with a JNI entry"
+            + " of its own, registered before JNA is up, with Java reached once JNA is), then the child path's"
+            + " warm-up, which could follow `main` if the lock check stayed off in the child of a fork made before"
+            + " it finished.";
 
     private static String forkPause(Results r, int threads) {
         StringBuilder b = new StringBuilder();

@@ -57,6 +57,9 @@ final class StartupHarness {
         ChildJvm jvm = config.jvm(javaHome, StartupTarget.class).timeoutSeconds(60);
         if (agentJar != null) {
             jvm.agent(agentJar, "");
+            if (agentJar.equals(config.baselineJar)) {
+                jvm.separateCache();
+            }
         }
         return jvm.run();
     }

@@ -47,6 +47,16 @@ public final class CloneGate {
         }
     }
 
+    /** Runs {@code step} as agent work. */
+    public static void run(Runnable step) {
+        workStarting();
+        try {
+            step.run();
+        } finally {
+            workDone();
+        }
+    }
+
     /** After the work {@link #workStarting} let through. */
     public static void workDone() {
         if (WORKING.decrementAndGet() == 0) {

@@ -94,19 +94,34 @@ public final class Instrumentations {
         return plan;
     }
 
+    /** The transformer with the woven classes readied by {@link #prepare}, not installed yet. */
+    public static final class Prepared {
+        final AdviceTransformer transformer;
+        final Result result;
+
+        Prepared(AdviceTransformer transformer, Result result) {
+            this.transformer = transformer;
+            this.result = result;
+        }
+    }
+
+    /** {@link #prepare}, then {@link #apply}. */
+    public static Result install(Instrumentation inst, UserCache cache, String agentFingerprint) {
+        return apply(inst, prepare(inst, cache, agentFingerprint));
+    }
+
     /**
-     * Installs the transformer and retransforms the targets already loaded.
-     *
-     * <p>The targets not loaded yet get their woven class ready first (from the cache, else woven now),
-     * held in memory: when the JVM loads one later, in whatever application thread, the transformer
-     * does no file access and loads no Byte Buddy inside that class load. Such work there can need the
-     * very class being loaded, a {@code ClassCircularityError} (seen on JDK 25 when the advice went in
-     * while JNA's layer loaded {@code ReentrantReadWriteLock} on another thread).
+     * Readies the woven class of each target not loaded yet (from the cache, else woven now), held in
+     * memory: when the JVM loads one later, in whatever application thread, the transformer does no
+     * file access and loads no Byte Buddy inside that class load. Such work there can need the very
+     * class being loaded, a {@code ClassCircularityError} (seen on JDK 25 when the advice went in while
+     * JNA's layer loaded {@code ReentrantReadWriteLock} on another thread). Installs nothing, so it may
+     * run while another thread loads classes; a target loaded meanwhile is retransformed by {@link #apply}.
      *
      * @param cache the user cache, or null to weave every class with Byte Buddy
      * @param agentFingerprint identifies the agent jar's content, for the cache
      */
-    public static Result install(Instrumentation inst, UserCache cache, String agentFingerprint) {
+    public static Prepared prepare(Instrumentation inst, UserCache cache, String agentFingerprint) {
         Result result = new Result();
         TransformCache transformCache = cache == null ? null : new TransformCache(cache, agentFingerprint);
         Set<String> internalNames = new HashSet<>();
@@ -125,12 +140,26 @@ public final class Instrumentations {
                 prepare(transformer, transformCache, name, result);
             }
         }
+        return new Prepared(transformer, result);
+    }
+
+    /** Installs the transformer and retransforms the targets already loaded. */
+    public static Result apply(Instrumentation inst, Prepared prepared) {
+        AdviceTransformer transformer = prepared.transformer;
+        Result result = prepared.result;
         inst.addTransformer(transformer, true);
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             if (c.getClassLoader() == null && transformer.targets(c.getName())) {
                 loaded.add(c);
             }
+        }
+        try {
+            // One redefinition (one safepoint) for all of them; one by one only to tell which failed.
+            inst.retransformClasses(loaded.toArray(new Class<?>[0]));
+            return result;
+        } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
+            // fall through
         }
         for (Class<?> c : loaded) {
             try {

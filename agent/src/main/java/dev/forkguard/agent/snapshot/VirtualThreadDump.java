@@ -23,7 +23,10 @@ import java.util.List;
  */
 public final class VirtualThreadDump {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Jackson is loaded only when a dump is read: on JDK 17 to 20 never, so none of its classes are held. */
+    private static final class Json {
+        static final JsonFactory FACTORY = new JsonFactory();
+    }
     private static volatile JsonThreadDump dump;
 
     private VirtualThreadDump() {}
@@ -84,7 +87,7 @@ public final class VirtualThreadDump {
 
     static List<VirtualThreadInfo> parse(Path file) throws IOException {
         List<VirtualThreadInfo> out = new ArrayList<>();
-        try (JsonParser p = JSON.createParser(file.toFile())) {
+        try (JsonParser p = Json.FACTORY.createParser(file.toFile())) {
             String container = null;
             JsonToken t;
             while ((t = p.nextToken()) != null) {

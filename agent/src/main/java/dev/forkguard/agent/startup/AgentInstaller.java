@@ -2,6 +2,7 @@ package dev.forkguard.agent.startup;
 
 import dev.forkguard.launcher.UserCache;
 import dev.forkguard.agent.child.AdvicePathWarmUp;
+import dev.forkguard.agent.child.CloneGate;
 import dev.forkguard.agent.child.ChildPolicy;
 import dev.forkguard.agent.child.OrphanedLockCheck;
 import dev.forkguard.agent.fork.ForkHandler;
@@ -42,7 +43,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
+import org.slf4j.event.SubstituteLoggingEvent;
+import org.slf4j.helpers.SubstituteLogger;
 
 /**
  * Starts the agent inside its isolated class loader: options, logging, the native probe, the
@@ -72,21 +77,18 @@ public final class AgentInstaller {
      */
     public static void install(String agentArgs, Instrumentation inst, boolean attached, String version,
             Future<String> probeStart, Supplier<String> nativeAccessProblem, String agentFingerprint) {
-        ForkguardOptions options = ForkguardOptions.resolve(agentArgs, System.getProperties(), System.getenv());
-        AgentLogging.configure(options.get(ForkguardOptions.LOG), options.get(ForkguardOptions.LOG_LEVEL));
-        Logger log = AgentLogging.logger(AgentInstaller.class);
-        if (AgentLogging.problem() != null) {
-            log.warn(AgentLogging.problem());
-        }
+        final ForkguardOptions options = ForkguardOptions.resolve(agentArgs, System.getProperties(), System.getenv());
+        // Logback starts after premain (about 60 ms before main otherwise): until then what is logged is
+        // kept, in order, and logged once it is up (see startLogging).
+        final Queue<SubstituteLoggingEvent> early = new ConcurrentLinkedQueue<>();
+        final SubstituteLogger log = new SubstituteLogger("forkguard." + AgentInstaller.class.getSimpleName(), early,
+                false);
         for (String problem : options.problems()) {
             log.warn(problem);
         }
-        String unavailable = ProbeStart.await(probeStart);
-        if (unavailable != null) {
-            log.warn("forkguard {}: {}; fork handlers are not registered and the application continues unmonitored",
-                    version, unavailable);
-            return;
-        }
+        // Until the probe is bound (JNA's start, on the helper thread), this thread does all that needs no
+        // JNA: the registries, the reporters' objects, the module grants and the woven classes
+        // (docs/DESIGN.md, Start-up). Nothing here touches a com.sun.jna class, which would wait for it.
         Path reportDir = options.get(ForkguardOptions.REPORT_DIR);
         if (reportDir != null) {
             String why = ReportDirectory.prepare(reportDir);
@@ -95,9 +97,6 @@ public final class AgentInstaller {
                 reportDir = null;
             }
         }
-
-        int pid = Libc.getpid();
-        ForkState.init(pid);
         int depth = options.get(ForkguardOptions.STACK_DEPTH);
         // One capacity for locks, threads and executors: the bound on the agent's heap (docs/DESIGN.md).
         TrackedCapacity capacity = new TrackedCapacity(options.get(ForkguardOptions.MAX_TRACKED));
@@ -110,6 +109,36 @@ public final class AgentInstaller {
             locks.injectFault();
         }
         final ThreadRegistry threads = new ThreadRegistry(capacity, sites, MAX_ORIGINS);
+        // Attached to a running JVM, the registries know none of the locks that already exist: find held
+        // ones with the JVM's heap walk, unless the user chose otherwise.
+        boolean heapWalk = "heap".equals(options.get(ForkguardOptions.HELD_LOCKS))
+                || (attached && !options.given(ForkguardOptions.HELD_LOCKS));
+        // Lock owners are read directly by the snapshot and, always, by the child-side check.
+        String ownersProblem = openLocksPackage(inst);
+        if (ownersProblem != null) {
+            log.warn("forkguard: cannot read lock owners directly ({}); using heldLocks=heap, and a forked "
+                    + "child cannot tell an orphaned lock", ownersProblem);
+            heapWalk = true;
+        }
+        String virtualProblem = VirtualThreads.init(inst);
+        if (virtualProblem != null) {
+            log.debug("forkguard: virtual threads: {}", virtualProblem);
+        }
+        // The snapshot's thread dumps need it; the platform's management beans are slow to build.
+        java.lang.management.ManagementFactory.getThreadMXBean();
+        // Installs nothing yet: the transformer goes in only once the helper thread is done.
+        Instrumentations.Prepared woven = Instrumentations.prepare(inst,
+                agentFingerprint == null ? null : UserCache.open(), agentFingerprint);
+
+        String unavailable = ProbeStart.await(probeStart);
+        if (unavailable != null) {
+            log.warn("forkguard {}: {}; fork handlers are not registered and the application continues unmonitored",
+                    version, unavailable);
+            startLogging(options, log, early);
+            return;
+        }
+        int pid = Libc.getpid();
+        ForkState.init(pid);
 
         List<Reporter> reporters = new ArrayList<>();
         final LogReporter logReporter = new LogReporter(log, options.get(ForkguardOptions.LOG_RATE));
@@ -138,7 +167,7 @@ public final class AgentInstaller {
         };
         ReportPublisher publisher = new ReportPublisher(reporters, log);
         int watchSeconds = options.get(ForkguardOptions.WATCHDOG);
-        ChildWatchdog watchdog = watchSeconds == 0 ? null : new ChildWatchdog(watchSeconds, pid, publisher);
+        final ChildWatchdog watchdog = watchSeconds == 0 ? null : new ChildWatchdog(watchSeconds, pid, publisher);
         if (watchdog != null) {
             watchdog.onHung("kill".equals(options.get(ForkguardOptions.ON_HUNG)),
                     options.get(ForkguardOptions.HUNG_GRACE));
@@ -146,31 +175,15 @@ public final class AgentInstaller {
             log.warn("forkguard: onHung=kill needs the watchdog, which watchdog=0 turns off; no child will be ended");
         }
         ReportBuilder reportBuilder = new ReportBuilder(version);
-        ReportPipeline pipeline = new ReportPipeline(reportBuilder, publisher, watchdog, tracking, housekeeping, log);
+        final ReportPipeline pipeline = new ReportPipeline(reportBuilder, publisher, watchdog, tracking, housekeeping,
+                log);
         AgentThreads agentThreads = new AgentThreads(AgentInstaller.class.getClassLoader(),
                 com.sun.jna.Native.class.getClassLoader());
         agentThreads.add(pipeline.thread());
         if (watchdog != null) {
             agentThreads.add(watchdog.thread());
-            watchdog.start();
         }
-        // Attached to a running JVM, the registries know none of the locks that already exist: find held
-        // ones with the JVM's heap walk, unless the user chose otherwise.
-        boolean heapWalk = "heap".equals(options.get(ForkguardOptions.HELD_LOCKS))
-                || (attached && !options.given(ForkguardOptions.HELD_LOCKS));
-        // Lock owners are read directly by the snapshot and, always, by the child-side check.
-        String ownersProblem = openLocksPackage(inst);
-        if (ownersProblem != null) {
-            log.warn("forkguard: cannot read lock owners directly ({}); using heldLocks=heap, and a forked "
-                    + "child cannot tell an orphaned lock", ownersProblem);
-            heapWalk = true;
-        }
-        String virtualProblem = VirtualThreads.init(inst);
-        if (virtualProblem != null) {
-            log.debug("forkguard: virtual threads: {}", virtualProblem);
-        }
-        VirtualThreadDump.init();
-        SnapshotRecorder recorder = new SnapshotRecorder(threads, locks, depth, heapWalk,
+        final SnapshotRecorder recorder = new SnapshotRecorder(threads, locks, depth, heapWalk,
                 "fork".equals(options.get(ForkguardOptions.STACKS)), agentThreads.ids(), attached);
         ForkHandler forkHandler = new ForkHandler(pid, recorder, pipeline, pipeline.faults());
         // Before the launch advice goes in: the C handlers must see every ProcessImpl.start it counts.
@@ -180,8 +193,7 @@ public final class AgentInstaller {
         }
 
         // After the helper thread is done: the transformer never runs inside its class loading.
-        Instrumentations.Result instrumented = Instrumentations.install(inst,
-                agentFingerprint == null ? null : UserCache.open(), agentFingerprint);
+        Instrumentations.Result instrumented = Instrumentations.apply(inst, woven);
         for (String error : instrumented.errors) {
             log.warn("forkguard: could not instrument {}", error);
         }
@@ -189,7 +201,6 @@ public final class AgentInstaller {
         ForkguardBridge.install(new AgentHooks(threads, locks, agentThreads,
                 trackRate == 0 ? TrackingBudget.UNLIMITED : new TrackingBudget(trackRate)));
         agentThreads.scanLive();
-        pipeline.start(recorder);
 
         OrphanedLockCheck.configure(ChildPolicy.of(options.get(ForkguardOptions.CHILD_POLICY)),
                 options.get(ForkguardOptions.CHILD_EXIT_CODE));
@@ -208,28 +219,84 @@ public final class AgentInstaller {
             via = registerHandlers(forkHandler, log);
         }
         if (via == null) {
+            startLogging(options, log, early);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(new ShutdownFlush(pipeline, logReporter),
-                "forkguard-shutdown"));
         AgentInstaller.recorder = recorder;
         AgentInstaller.watchdog = watchdog;
         AgentInstaller.onHung = options.get(ForkguardOptions.ON_HUNG);
         AgentInstaller.hungGrace = options.get(ForkguardOptions.HUNG_GRACE);
         AgentInstaller.builder = reportBuilder;
         AgentInstaller.tracking = tracking;
-        log.info("forkguard {} active in pid {} (Java {}{}): fork handlers registered via {} ({} handlers); reports to {}{}{}",
-                version, pid, Runtime.version(), attached ? ", attached" : "", via, nativeHandlers ? "C" : "Java",
-                options.get(ForkguardOptions.LOG) == null || AgentLogging.problem() != null ? "standard error"
-                        : options.get(ForkguardOptions.LOG),
-                reportDir == null ? "" : " and " + reportDir,
-                watchdog != null && "kill".equals(onHung) ? "; onHung=kill: a child HUNG for " + hungGrace
-                        + " s is ended with SIGKILL" : "");
-        String nativeAccessDenied = nativeAccessProblem.get();
-        if (nativeAccessDenied != null) {
-            log.warn("forkguard: could not grant native access to its own JNA ({}), so this JDK warns about a "
-                    + "restricted method; --enable-native-access=ALL-UNNAMED silences it", nativeAccessDenied);
+        final String handlersVia = via;
+        final boolean cHandlers = nativeHandlers;
+        final Path reportsTo = reportDir;
+        // The handlers are in, so every fork from now on is recorded; what only turns its snapshot into a
+        // report (the virtual-thread dump, the reporter and its warm-up, the watchdog) and the start line
+        // start on a low-priority thread while main runs. A fork before then is queued, reported once the
+        // reporter is up (docs/DESIGN.md, Start-up).
+        final Thread deferred = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                // Each step is agent work, kept out of clones (CloneGate): class loading and cold code
+                // beside a clone can leave the child blocked in the JVM's own locks.
+                CloneGate.run(() -> startLogging(options, log, early));
+                CloneGate.run(VirtualThreadDump::init);
+                if (watchdog != null) {
+                    CloneGate.run(watchdog::start);
+                }
+                CloneGate.run(() -> pipeline.start(recorder));
+                CloneGate.run(() -> {
+                    log.info(startLine(version, pid, attached, handlersVia, cHandlers, options, reportsTo, watchdog));
+                    String nativeAccessDenied = nativeAccessProblem.get();
+                    if (nativeAccessDenied != null) {
+                        log.warn("forkguard: could not grant native access to its own JNA ({}), so this JDK warns "
+                                + "about a restricted method; --enable-native-access=ALL-UNNAMED silences it",
+                                nativeAccessDenied);
+                    }
+                });
+            }
+        }, "forkguard-init");
+        deferred.setDaemon(true);
+        deferred.setPriority(Thread.MIN_PRIORITY);
+        agentThreads.add(deferred);
+        AgentInstaller.deferredStart = deferred;
+        Runtime.getRuntime().addShutdownHook(new Thread(new ShutdownFlush(deferred, pipeline, logReporter),
+                "forkguard-shutdown"));
+        deferred.start();
+    }
+
+    /**
+     * Builds the agent's Logback and hands it what was logged before, in order. A logger obtained before
+     * (the reporter's, the watchdog's) is {@code log} itself, which from now on logs straight through.
+     */
+    private static void startLogging(ForkguardOptions options, SubstituteLogger log,
+            Queue<SubstituteLoggingEvent> early) {
+        AgentLogging.configure(options.get(ForkguardOptions.LOG), options.get(ForkguardOptions.LOG_LEVEL));
+        Logger real = AgentLogging.logger(AgentInstaller.class);
+        if (AgentLogging.problem() != null) {
+            real.warn(AgentLogging.problem());
         }
+        log.setDelegate(real);
+        SubstituteLoggingEvent e;
+        while ((e = early.poll()) != null) {
+            // Replayed events skip Logback's level check: kept were all, logged are those of the level set.
+            if (real.isEnabledForLevel(e.getLevel())) {
+                log.log(e);
+            }
+        }
+    }
+
+    private static String startLine(String version, int pid, boolean attached, String via, boolean nativeHandlers,
+            ForkguardOptions options, Path reportDir, ChildWatchdog watchdog) {
+        return "forkguard " + version + " active in pid " + pid + " (Java " + Runtime.version()
+                + (attached ? ", attached" : "") + "): fork handlers registered via " + via + " ("
+                + (nativeHandlers ? "C" : "Java") + " handlers); reports to "
+                + (options.get(ForkguardOptions.LOG) == null || AgentLogging.problem() != null ? "standard error"
+                        : options.get(ForkguardOptions.LOG))
+                + (reportDir == null ? "" : " and " + reportDir)
+                + (watchdog != null && "kill".equals(onHung) ? "; onHung=kill: a child HUNG for " + hungGrace
+                        + " s is ended with SIGKILL" : "");
     }
 
     /**
@@ -264,6 +331,7 @@ public final class AgentInstaller {
      * restart, and answers a {@code statusTo=<file>} query from the CLI.
      */
     public static void reapply(String agentArgs) {
+        awaitDeferredStart();
         Logger log = AgentLogging.logger(AgentInstaller.class);
         String args = agentArgs == null ? "" : agentArgs;
         String statusTo = null;
@@ -315,6 +383,19 @@ public final class AgentInstaller {
                 needRestart.length() == 0 ? "" : "; not applied, they need a restart: " + needRestart);
     }
 
+    /** The logging it changes is built by the start's second half; bounded, as a query must never hang. */
+    private static void awaitDeferredStart() {
+        Thread t = deferredStart;
+        if (t != null) {
+            try {
+                t.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static volatile Thread deferredStart;
     private static final String STATUS_TO = "statusTo=";
     private static volatile SnapshotRecorder recorder;
     private static volatile ChildWatchdog watchdog;

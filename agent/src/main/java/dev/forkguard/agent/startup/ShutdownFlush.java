@@ -11,10 +11,15 @@ import dev.forkguard.agent.publish.ReportPipeline;
  */
 final class ShutdownFlush implements Runnable {
 
+    /** Bounds the wait for the start finished after premain: an exit must never hang on the agent. */
+    private static final long START_WAIT_MILLIS = 2_000;
+
+    private final Thread deferredStart;
     private final ReportPipeline pipeline;
     private final LogReporter logReporter;
 
-    ShutdownFlush(ReportPipeline pipeline, LogReporter logReporter) {
+    ShutdownFlush(Thread deferredStart, ReportPipeline pipeline, LogReporter logReporter) {
+        this.deferredStart = deferredStart;
         this.pipeline = pipeline;
         this.logReporter = logReporter;
     }
@@ -25,6 +30,8 @@ final class ShutdownFlush implements Runnable {
             return;
         }
         try {
+            // An application that exits at once still gets the start line, and its forks their reports.
+            deferredStart.join(START_WAIT_MILLIS);
             pipeline.flush();
             logReporter.flushSuppressed();
         } catch (Throwable t) {

@@ -21,8 +21,15 @@ public final class PythonHostParser {
     static final int MAX_THREADS = 10_000;
     static final int MAX_FRAMES = 256;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /**
+     * Built on the first hand-over only: every report is parsed here, and an {@code ObjectMapper} costs
+     * hundreds of classes and about 13 MB of allocation, which a JVM with no Python host never needs
+     * (docs/DESIGN.md, Start-up).
+     */
+    private static final class Mapper {
+        static final ObjectMapper INSTANCE = new ObjectMapper()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
 
     private PythonHostParser() {}
 
@@ -32,7 +39,7 @@ public final class PythonHostParser {
             return null;
         }
         try {
-            JsonNode root = MAPPER.readTree(text);
+            JsonNode root = Mapper.INSTANCE.readTree(text);
             if (root == null || !HOST.equals(root.path("host").asText())) {
                 return null;
             }
