@@ -24,6 +24,7 @@ final class ShutdownFlush implements Runnable {
         if (ForkState.inChild()) {
             return;
         }
+        Thread.interrupted(); // an interrupt meant for the application must not fail the last reports' files
         try {
             pipeline.flush();
             logReporter.flushSuppressed();
