@@ -10,10 +10,31 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 
 
 def square(x):
     return x * x
+
+
+def end_pool(workers):
+    """Ends a fork-context pool of a JVM host without ever waiting for ever.
+
+    Not `with Pool(...)`: leaving the block calls terminate(), which sends SIGTERM, which a forked JVM
+    child ignores (its Signal Dispatcher thread is gone), then waits for the worker. close() instead
+    lets each worker take its end-of-work sentinel and exit; one still there after 5 s gets SIGKILL.
+    join() then waits only for processes that have ended and the pool's own threads.
+    """
+    workers.close()
+    deadline = time.monotonic() + 5
+    for p in multiprocessing.active_children():
+        p.join(max(0.0, deadline - time.monotonic()))
+    for p in multiprocessing.active_children():
+        print("pool: worker", p.pid, "still there after 5 s: SIGKILL", flush=True)
+        p.kill()
+        p.join()
+    workers.join()
+    print("pool: workers ended", flush=True)
 
 
 def heartbeat(stop):
@@ -30,12 +51,11 @@ def main():
     stop = threading.Event()
     threading.Thread(target=heartbeat, args=(stop,), name="heartbeat", daemon=True).start()
     if how == "pool":
-        with multiprocessing.get_context("fork").Pool(2) as workers:
+        workers = multiprocessing.get_context("fork").Pool(2)
+        try:
             print("pool:", workers.map(square, range(4)), flush=True)
-        # Pool.terminate() sends SIGTERM, which a forked JVM child ignores (no Signal Dispatcher thread).
-        for p in multiprocessing.active_children():
-            p.kill()
-            p.join()
+        finally:
+            end_pool(workers)
     else:
         pid = os.fork()
         if pid == 0:

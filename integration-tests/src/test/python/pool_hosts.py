@@ -3,7 +3,10 @@
 Usage: pool_hosts.py LIBJVM AGENT_ARG CLASSPATH MODE
 MODE:
   pool-idle      multiprocessing.Pool(3) of pure-Python workers: work, sit idle for IDLE_SECONDS waiting
-                 for tasks, work again; prints whether the same workers are alive throughout.
+                 for tasks, work again; prints whether the same workers are alive throughout. Before the
+                 pool, interrupts the agent's threads, as an application that interrupts threads it does
+                 not own would (JPype's shutdown interrupts each non-daemon thread): no report may lose
+                 data for it.
   executor-java  concurrent.futures.ProcessPoolExecutor(1) whose task does Java work (the worker hangs
                  at its first GC); prints what the caller gets.
   pool-java      multiprocessing.Pool(1) whose task does Java work; prints what happens to the task and
@@ -38,7 +41,18 @@ def kill_all(pids):
             pass
 
 
+def interrupt_agent_threads():
+    import jpype
+    names = []
+    for t in jpype.JClass("java.lang.Thread").getAllStackTraces().keySet():
+        if str(t.getName()).startswith("forkguard-"):
+            t.interrupt()
+            names.append(str(t.getName()))
+    print("interrupted", sorted(names), flush=True)
+
+
 def pool_idle():
+    interrupt_agent_threads()
     ctx = multiprocessing.get_context("fork")
     pool = ctx.Pool(3)
     before = sorted(p.pid for p in pool._pool)

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -48,10 +50,36 @@ class PoolHostsIT {
     @Test
     void idlePoolWorkersAreNeverHungAndNeverKilled() throws Exception {
         String out = python("pool-idle", "onHung=kill,hungGrace=1");
-        assertThat(out).as(out).contains("pool: same workers alive: True")
+        assertThat(out).as(out).containsPattern("interrupted \\[.*'forkguard-reporter'")
+                .contains("pool: same workers alive: True")
                 .containsPattern("RUNNING \\(still running without exec 5 s after the fork; waits on: "
                         + "(a futex shared with other processes|a read on pipe)")
                 .doesNotContain(" HUNG (").doesNotContain("KILLED").contains("main: done");
+        assertEveryForkListsTheJvmInternalThreads(out, 3);
+    }
+
+    /**
+     * Each fork report names the JVM's own threads, which vanish in every child. The script interrupts
+     * the agent's threads first: an interrupted reporter read no OS thread's name and listed none
+     * ("and 0 other threads").
+     */
+    static void assertEveryForkListsTheJvmInternalThreads(String out, int forks) {
+        Matcher headlines = Pattern
+                .compile("(INFO|WARN) {2}fork #\\d+ in pid \\d+ by thread .*: .* and (\\d+) other threads vanish")
+                .matcher(out);
+        int reports = 0;
+        while (headlines.find()) {
+            reports++;
+            assertThat(Integer.parseInt(headlines.group(2))).as(out).isPositive();
+        }
+        assertThat(reports).as(out).isEqualTo(forks);
+        Matcher internal = Pattern
+                .compile("\\n  JVM-internal threads: [^\\n]*\"VM Thread\" \\(tid \\d+\\)").matcher(out);
+        int listed = 0;
+        while (internal.find()) {
+            listed++;
+        }
+        assertThat(listed).as(out).isEqualTo(forks);
     }
 
     @Test

@@ -77,6 +77,9 @@ public final class ReportPipeline implements Consumer<ForkSnapshot> {
     private void run() {
         warmUp();
         while (true) {
+            // An interrupt from the application (some interrupt every thread) is not for this thread:
+            // left set, every park would return at once and the loop would spin.
+            Thread.interrupted();
             ForkSnapshot s;
             // Taken and reported under one lock: a flush at exit that found the queue empty while this
             // thread held a snapshot not yet reported would let the JVM end without that report.

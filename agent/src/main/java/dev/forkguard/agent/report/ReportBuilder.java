@@ -103,7 +103,7 @@ public final class ReportBuilder {
                         site == CreationSite.UNTRACKED ? null : site.describe(), Frames.format(site.frames())));
             }
         }
-        List<OsThreadEntry> osThreads = osThreads(s.pid, s.forkingTid, osThreadsNamed, javaNames);
+        List<OsThreadEntry> osThreads = osThreads(s.pid, s.forkingTid, s.osThreadIds(), osThreadsNamed, javaNames);
         PythonHost python = PythonHostParser.parse(s.hostContext());
         if (python != null) {
             // Python threads are listed, with their stacks, in Python's section: not as unknown native ones.
@@ -257,7 +257,14 @@ public final class ReportBuilder {
         }
     }
 
-    private static List<OsThreadEntry> osThreads(int pid, int forkingTid, List<ProcTask> tasks,
+    /** Name of a thread listed at the fork whose {@code comm} could no longer be read after it. */
+    public static final String UNNAMED = "(ended before its name was read)";
+
+    /**
+     * @param listed every OS thread id listed inside the fork window
+     * @param tasks those of them whose name and state could be read after the fork
+     */
+    private static List<OsThreadEntry> osThreads(int pid, int forkingTid, int[] listed, List<ProcTask> tasks,
             Map<String, Integer> javaNames) {
         // The launcher's first thread (tid = pid) and the Java main thread are both called "java":
         // match Java names against the other threads first, so the first thread is the one left over.
@@ -280,6 +287,27 @@ public final class ReportBuilder {
             }
             String kind = JvmThreadNames.isJvmInternal(task.name()) ? "JVM_INTERNAL" : "NATIVE";
             out.add(new OsThreadEntry(task.tid(), task.name(), String.valueOf(task.state()), kind));
+        }
+        // A thread listed at the fork vanished in the child even if it ended before its name was read:
+        // it is never dropped (see docs/DESIGN.md, The fork window). A Java thread whose task was not
+        // found by name is the likelier one to have ended (it is listed with its stack already).
+        int javaLeft = 0;
+        for (int left : javaNames.values()) {
+            javaLeft += Math.max(left, 0);
+        }
+        java.util.Set<Integer> named = new java.util.HashSet<>();
+        for (ProcTask task : tasks) {
+            named.add(task.tid());
+        }
+        for (int tid : listed) {
+            if (tid == forkingTid || named.contains(tid)) {
+                continue;
+            }
+            if (javaLeft > 0) {
+                javaLeft--;
+                continue;
+            }
+            out.add(new OsThreadEntry(tid, UNNAMED, "X", "NATIVE"));
         }
         return out;
     }

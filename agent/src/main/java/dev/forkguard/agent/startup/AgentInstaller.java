@@ -261,8 +261,12 @@ public final class AgentInstaller {
         deferred.setPriority(Thread.MIN_PRIORITY);
         agentThreads.add(deferred);
         AgentInstaller.deferredStart = deferred;
-        Runtime.getRuntime().addShutdownHook(new Thread(new ShutdownFlush(deferred, pipeline, logReporter),
-                "forkguard-shutdown"));
+        Thread flush = new Thread(new ShutdownFlush(deferred, pipeline, logReporter), "forkguard-shutdown");
+        // A daemon, though the JVM waits for every hook all the same: a JPype host's own hook interrupts
+        // each live non-daemon thread at exit, and an interrupt fails file reads and writes (see
+        // docs/DESIGN.md, The fork window).
+        flush.setDaemon(true);
+        Runtime.getRuntime().addShutdownHook(flush);
         deferred.start();
     }
 

@@ -29,9 +29,14 @@ final class ShutdownFlush implements Runnable {
         if (ForkState.inChild()) {
             return;
         }
+        Thread.interrupted(); // an interrupt meant for the application must not fail the last reports' files
         try {
             // An application that exits at once still gets the start line, and its forks their reports.
             deferredStart.join(START_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.interrupted(); // interrupted again: flush what there is all the same
+        }
+        try {
             pipeline.flush();
             logReporter.flushSuppressed();
         } catch (Throwable t) {

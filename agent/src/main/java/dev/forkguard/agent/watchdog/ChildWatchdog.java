@@ -103,6 +103,7 @@ public final class ChildWatchdog {
 
     private void run() {
         while (true) {
+            Thread.interrupted(); // the application's interrupt is not for this thread (see ReportPipeline)
             long now = System.nanoTime();
             long sleepMillis = SLOW_POLL_MILLIS;
             CloneGate.workStarting();

@@ -2,6 +2,7 @@ package dev.forkguard.probe.proc;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -11,6 +12,12 @@ import java.util.Arrays;
 /**
  * Reads small /proc files with one open and as few reads as possible, because the fork snapshot
  * reads one file per thread while the whole process waits for the fork.
+ *
+ * <p>A read never fails because the calling thread was interrupted: a {@code FileChannel} read by an
+ * interrupted thread closes the channel and fails, and the interrupt stays set, so every later read
+ * on that thread failed too. The agent's threads do not own their interrupts: an application may
+ * interrupt every thread (JPype's shutdown interrupts each non-daemon one), and an interrupted
+ * reporter would list no OS thread at all (see docs/DESIGN.md, The fork window).
  */
 final class ProcFiles {
 
@@ -26,6 +33,31 @@ final class ProcFiles {
      *         read (the kernel then answers ESRCH)
      */
     static String read(Path path, byte[] scratch) throws IOException {
+        // The interrupt is put aside for the read and set again after: it is the caller's to act on.
+        boolean interrupted = Thread.interrupted();
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return readOnce(path, scratch);
+                } catch (ClosedByInterruptException e) {
+                    // Interrupted during this read: once more, a few times at most (an interrupt storm
+                    // must not keep the caller here).
+                    interrupted |= Thread.interrupted();
+                    if (attempt == INTERRUPTED_ATTEMPTS) {
+                        throw e;
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static final int INTERRUPTED_ATTEMPTS = 3;
+
+    private static String readOnce(Path path, byte[] scratch) throws IOException {
         FileChannel channel;
         try {
             channel = FileChannel.open(path);

@@ -55,6 +55,22 @@ class ProcTasksTest {
     }
 
     @Test
+    void anInterruptedThreadStillReadsEveryNameAndKeepsItsInterrupt() {
+        int[] tids = ProcTasks.tids();
+        Thread.currentThread().interrupt();
+        List<ProcTask> read;
+        boolean stillInterrupted;
+        try {
+            read = ProcTasks.read(tids);
+        } finally {
+            stillInterrupted = Thread.interrupted();
+        }
+        assertThat(stillInterrupted).isTrue();
+        assertThat(find(read, Libc.gettid())).isNotNull();
+        assertThat(read).extracting(ProcTask::name).contains("VM Thread");
+    }
+
+    @Test
     void listingByPidSeesTheSameProcess() {
         assertThat(find(ProcTasks.list(Libc.getpid()), Libc.gettid())).isNotNull();
     }
