@@ -36,7 +36,7 @@ class ChildPathIT {
         // Four threads forking at once run the agent's snapshot Java beside each other's clones; a clone
         // that catches a JVM-internal lock (the JIT's queue, a safepoint) held by another thread leaves
         // its child blocked there before any agent code runs (docs/DESIGN.md, Agent work and clones kept
-        // apart: 0 to 6 of 252 such children under load). Such a child is named by the application
+        // apart). Such a child is named by the application
         // ("blocked in a JVM-internal mutex"); every other child must apply the policy with its own
         // fork's facts.
         int[] exited = new int[WORKERS];
