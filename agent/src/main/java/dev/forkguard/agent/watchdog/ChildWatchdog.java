@@ -105,10 +105,10 @@ public final class ChildWatchdog {
         while (true) {
             Thread.interrupted(); // the application's interrupt is not for this thread (see ReportPipeline)
             long now = System.nanoTime();
-            long sleepMillis = SLOW_POLL_MILLIS;
+            long sleepMillis;
             CloneGate.workStarting();
             try {
-                sleepMillis = round(now, sleepMillis);
+                sleepMillis = round(now);
             } finally {
                 CloneGate.workDone();
             }
@@ -117,7 +117,8 @@ public final class ChildWatchdog {
     }
 
     /** One look at every watched child (agent work: see CloneGate); returns how long to sleep. */
-    private long round(long now, long sleepMillis) {
+    private long round(long now) {
+        long sleepMillis = SLOW_POLL_MILLIS;
         for (Iterator<Watch> it = active.iterator(); it.hasNext();) {
             Watch watch = it.next();
             synchronized (watch) {

@@ -21,13 +21,7 @@ class CloneGateTest {
     void agentWorkWaitsForACloneUnderWay() throws Exception {
         CountDownLatch cloning = new CountDownLatch(1);
         CountDownLatch parentHandler = new CountDownLatch(1);
-        Thread forker = new Thread(() -> {
-            ForkState.forkStarting();
-            ForkState.readyToClone();
-            cloning.countDown();
-            await(parentHandler);
-            ForkState.forkDone();
-        });
+        Thread forker = ForkCalls.forker(cloning, parentHandler);
         forker.start();
         assertThat(cloning.await(30, TimeUnit.SECONDS)).isTrue();
 
@@ -45,17 +39,7 @@ class CloneGateTest {
     @Test
     void aCloneWaitsForAgentWorkUnderWay() throws Exception {
         int timedOutBefore = CloneGate.timedOut();
-        CloneGate.workStarting();
-        CountDownLatch ready = new CountDownLatch(1);
-        Thread forker = forker(ready);
-        try {
-            forker.start();
-            assertThat(ready.await(200, TimeUnit.MILLISECONDS)).isFalse();
-        } finally {
-            CloneGate.workDone();
-        }
-        assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
-        forker.join();
+        assertACloneWaitsForWorkUnderWay();
         assertThat(CloneGate.timedOut()).isEqualTo(timedOutBefore);
     }
 
@@ -66,7 +50,7 @@ class CloneGateTest {
         try {
             for (int i = 0; i < 2; i++) {
                 CountDownLatch ready = new CountDownLatch(1);
-                Thread forker = forker(ready);
+                Thread forker = ForkCalls.forker(ready);
                 forker.start();
                 assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
                 forker.join();
@@ -77,9 +61,14 @@ class CloneGateTest {
             CloneGate.workDone();
         }
         // Once no work runs, clones wait again.
+        assertACloneWaitsForWorkUnderWay();
+    }
+
+    /** Work under way holds a clone back (a bounded look, not a timing claim); once done, the clone goes. */
+    private static void assertACloneWaitsForWorkUnderWay() throws InterruptedException {
         CloneGate.workStarting();
         CountDownLatch ready = new CountDownLatch(1);
-        Thread forker = forker(ready);
+        Thread forker = ForkCalls.forker(ready);
         try {
             forker.start();
             assertThat(ready.await(200, TimeUnit.MILLISECONDS)).isFalse();
@@ -88,23 +77,5 @@ class CloneGateTest {
         }
         assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
         forker.join();
-    }
-
-    /** A thread that makes a whole fork's handler calls, telling {@code ready} when its clone may start. */
-    private static Thread forker(CountDownLatch ready) {
-        return new Thread(() -> {
-            ForkState.forkStarting();
-            ForkState.readyToClone();
-            ready.countDown();
-            ForkState.forkDone();
-        });
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -17,18 +17,11 @@ class SafepointGateTest {
         ForkState.init(Libc.getpid());
     }
 
-
     @Test
     void aDumpWaitsForACloneUnderWay() throws Exception {
         CountDownLatch cloning = new CountDownLatch(1);
         CountDownLatch parentHandler = new CountDownLatch(1);
-        Thread forker = new Thread(() -> {
-            ForkState.forkStarting();
-            ForkState.readyToClone();
-            cloning.countDown();
-            await(parentHandler);
-            ForkState.forkDone();
-        });
+        Thread forker = ForkCalls.forker(cloning, parentHandler);
         forker.start();
         assertThat(cloning.await(30, TimeUnit.SECONDS)).isTrue();
 
@@ -53,12 +46,7 @@ class SafepointGateTest {
     void aCloneWaitsWhileADumpIsUnderWay() throws Exception {
         SafepointGate.dumpStarting();
         CountDownLatch ready = new CountDownLatch(1);
-        Thread forker = new Thread(() -> {
-            ForkState.forkStarting();
-            ForkState.readyToClone();
-            ready.countDown();
-            ForkState.forkDone();
-        });
+        Thread forker = ForkCalls.forker(ready);
         try {
             forker.start();
             assertThat(ready.await(200, TimeUnit.MILLISECONDS)).isFalse();
@@ -67,13 +55,5 @@ class SafepointGateTest {
         }
         assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
         forker.join();
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

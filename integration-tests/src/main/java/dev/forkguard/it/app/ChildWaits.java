@@ -1,6 +1,7 @@
 package dev.forkguard.it.app;
 
 import dev.forkguard.probe.Libc;
+import dev.forkguard.probe.proc.TaskSyscall;
 
 /** How the test applications wait for a forked child: bounded, then SIGKILL (a hung JVM child ignores SIGTERM). */
 final class ChildWaits {
@@ -48,18 +49,16 @@ final class ChildWaits {
      * {@code FUTEX_WAIT_BITSET}. Null when unknown.
      */
     private static String waitOf(int child) {
-        try {
-            String[] f = new String(java.nio.file.Files.readAllBytes(
-                    java.nio.file.Paths.get("/proc/" + child + "/syscall"))).trim().split(" ");
-            boolean futex = f[0].equals("x86_64".equals(System.getProperty("os.arch")) || "amd64".equals(
-                    System.getProperty("os.arch")) ? "202" : "98");
-            if (futex && f.length > 2 && Long.decode(f[2]) == 0x80) {
-                return "a JVM-internal mutex (futex op 0x80)";
-            }
-            return "syscall " + f[0] + (f.length > 2 ? " op " + f[2] : "");
-        } catch (java.io.IOException | RuntimeException e) {
+        TaskSyscall s = TaskSyscall.ofTask(child, child); // a forked child runs its forking thread alone
+        if (s == null) {
             return null;
         }
+        String arch = System.getProperty("os.arch");
+        int futex = "amd64".equals(arch) || "x86_64".equals(arch) ? 202 : 98;
+        if (s.number() == futex && s.arg(1) == 0x80) {
+            return "a JVM-internal mutex (futex op 0x80)";
+        }
+        return "syscall " + s.number() + " op 0x" + Long.toHexString(s.arg(1));
     }
 
     /**
